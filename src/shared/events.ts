@@ -1,0 +1,103 @@
+/**
+ * Corral's one normalized event model. Every provider adapter maps its own
+ * stream (Claude Code stream-json, Codex `exec --json`, ACP `session/update`,
+ * Ollama `/api/chat` NDJSON) into these events; the sidecar writes them as
+ * NDJSON lines and the main process stamps each with a seqId.
+ *
+ * Streaming rule: events that belong to one display message share `id`. A
+ * later event with the same `id` updates that message in place
+ * (`mode: 'append'` adds text, `'replace'` swaps it), it never adds a new one.
+ */
+import { z } from 'zod';
+
+/** Lifecycle of a session as the UI shows it. */
+export const SESSION_STATUSES = ['starting', 'running', 'done', 'error', 'idle', 'interrupted'] as const;
+export const SessionStatusSchema = z.enum(SESSION_STATUSES);
+export type SessionStatus = z.infer<typeof SessionStatusSchema>;
+
+/** Why a session left the running state; shown and persisted with the status. */
+export const StatusReasonSchema = z.enum([
+  'completed', 'stopped', 'idle_timeout', 'evicted', 'crashed', 'provider_error', 'interrupted',
+]);
+export type StatusReason = z.infer<typeof StatusReasonSchema>;
+
+/** Provider errors that must never be retried automatically. */
+export const FatalKindSchema = z.enum(['auth', 'quota', 'prompt_too_long']);
+export type FatalKind = z.infer<typeof FatalKindSchema>;
+
+const text = z.string().max(8 * 1024 * 1024);
+const id = z.string().min(1).max(512);
+
+export const AgentEventSchema = z.discriminatedUnion('type', [
+  /** The provider session is known: Claude `session_id`, Codex `thread_id`, ACP `sessionId`. */
+  z.object({
+    type: z.literal('init'),
+    providerSessionId: id,
+    model: z.string().max(256).optional(),
+    cwd: z.string().max(4096).optional(),
+    tools: z.array(z.string().max(256)).max(1000).optional(),
+    version: z.string().max(64).optional(),
+  }),
+  /** Prose. `role: 'user'` is the prompt as the user sent it. */
+  z.object({
+    type: z.literal('text'),
+    id,
+    role: z.enum(['user', 'assistant']),
+    text,
+    mode: z.enum(['append', 'replace']).default('replace'),
+  }),
+  z.object({ type: z.literal('thinking'), id, text, mode: z.enum(['append', 'replace']).default('replace') }),
+  /** A tool call; `id` is the provider's tool-call id, shared with its tool_result. */
+  z.object({
+    type: z.literal('tool_call'),
+    id,
+    name: z.string().max(256),
+    input: z.unknown(),
+    /** The command line for shell tools, if any. */
+    command: z.string().max(65536).optional(),
+    /** The file path for file tools, if any. */
+    path: z.string().max(4096).optional(),
+  }),
+  z.object({ type: z.literal('tool_result'), id, output: text, isError: z.boolean() }),
+  /** Turn lifecycle from the sidecar: `running` when a turn starts, `done`/`error` when it ends. */
+  z.object({
+    type: z.literal('status'),
+    status: SessionStatusSchema,
+    reason: StatusReasonSchema.optional(),
+    message: z.string().max(65536).optional(),
+  }),
+  /**
+   * Cost of the session so far, from the provider's own figures. `costUsd` is
+   * USD, `null` when the provider reports none (Codex). Tokens are counts for
+   * the whole session; `contextTokens`/`contextWindow` are tokens in use and
+   * the model's window, where reported.
+   */
+  z.object({
+    type: z.literal('cost'),
+    costUsd: z.number().nonnegative().nullable(),
+    inputTokens: z.number().int().nonnegative(),
+    outputTokens: z.number().int().nonnegative(),
+    contextTokens: z.number().int().nonnegative().optional(),
+    contextWindow: z.number().int().positive().optional(),
+  }),
+  z.object({ type: z.literal('error'), message: z.string().max(65536), fatal: FatalKindSchema.optional() }),
+  z.object({ type: z.literal('compaction'), id, summary: z.string().max(65536).optional() }),
+  z.object({
+    type: z.literal('permission_request'),
+    id,
+    title: z.string().max(4096),
+    options: z.array(z.object({ optionId: id, name: z.string().max(256), kind: z.string().max(64) })).max(16),
+    diff: z.object({ path: z.string().max(4096), oldText: text.nullable(), newText: text }).optional(),
+  }),
+]);
+/** One normalized event; see the module comment for the streaming rule. */
+export type AgentEvent = z.infer<typeof AgentEventSchema>;
+export type AgentEventType = AgentEvent['type'];
+
+/** An event as it travels to the UI and into storage: stamped with its session-local seqId and time (ms since epoch). */
+export const WireMessageSchema = z.object({
+  seqId: z.number().int().nonnegative(),
+  ts: z.number().nonnegative(),
+  event: AgentEventSchema,
+});
+export type WireMessage = z.infer<typeof WireMessageSchema>;

@@ -1,0 +1,40 @@
+/**
+ * Settings: one schema per key, so `settings.set` validates the value of the
+ * key it names. Keys are snake_case as stored in the settings table.
+ */
+import { z } from 'zod';
+import { PermissionModeSchema, ProviderIdSchema } from './providers';
+
+export const SettingsSchema = z.object({
+  /** Stall timer, minutes (1–120). */
+  stall_timeout_min: z.number().int().min(1, 'Stall timeout must be at least 1 minute').max(120, 'Stall timeout must be at most 120 minutes'),
+  /** Finished sessions kept per project (1–50). */
+  retention_count: z.number().int().min(1, 'Keep at least 1 session').max(50, 'Keep at most 50 sessions'),
+  /** Days a finished session is kept (1–365). */
+  retention_days: z.number().int().min(1, 'Keep sessions at least 1 day').max(365, 'Keep sessions at most 365 days'),
+  permission_mode: PermissionModeSchema,
+  system_prompt_template: z.string().max(200_000),
+  default_cwd: z.string().max(4096),
+  /** Per-provider defaults, e.g. `{claude: {model: 'sonnet'}}`. */
+  provider_settings: z.partialRecord(ProviderIdSchema, z.object({ model: z.string().max(256).optional(), executable: z.string().max(4096).optional(), host: z.string().max(4096).optional(), command: z.string().max(4096).optional() })),
+  /** Debounce window of message saves, ms (100–60000). */
+  persist_debounce_ms: z.number().int().min(100).max(60_000),
+  /** Path of a `claude` executable to use instead of the one bundled with the Agent SDK; empty = bundled. */
+  claude_executable: z.string().max(4096),
+});
+export type Settings = z.infer<typeof SettingsSchema>;
+export type SettingKey = keyof Settings;
+
+export const DEFAULT_SETTINGS: Settings = {
+  stall_timeout_min: 15,
+  retention_count: 5,
+  retention_days: 30,
+  permission_mode: 'acceptEdits',
+  system_prompt_template: '',
+  default_cwd: '',
+  provider_settings: {},
+  persist_debounce_ms: 2000,
+  claude_executable: '',
+};
+
+export const SETTING_KEYS = Object.keys(SettingsSchema.shape) as SettingKey[];

@@ -1,0 +1,24 @@
+import { fileURLToPath } from 'node:url';
+import { svelte } from '@sveltejs/vite-plugin-svelte';
+import { svelteTesting } from '@testing-library/svelte/vite';
+import { defineConfig } from 'vitest/config';
+
+const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
+const svelteConfig = here('./svelte.config.js');
+
+export default defineConfig({
+  root: here('./src'),
+  publicDir: here('./static'),
+  plugins: [svelte({ configFile: svelteConfig })],
+  build: { outDir: here('./dist'), emptyOutDir: true },
+  test: {
+    root: here('.'),
+    projects: [
+      {
+        plugins: [svelte({ configFile: svelteConfig }), svelteTesting()],
+        test: { name: 'ui', environment: 'jsdom', include: ['src/**/*.test.ts'] },
+      },
+    ],
+    benchmark: { include: ['test/bench/**/*.bench.ts'] },
+  },
+});
