@@ -67,10 +67,11 @@ export const AgentEventSchema = z.discriminatedUnion('type', [
     message: z.string().max(65536).optional(),
   }),
   /**
-   * Cost of the session so far, from the provider's own figures. `costUsd` is
-   * USD, `null` when the provider reports none (Codex). Tokens are counts for
-   * the whole session; `contextTokens`/`contextWindow` are tokens in use and
-   * the model's window, where reported.
+   * Cost of one turn, from the provider's own figures (Claude Code `result`),
+   * emitted once when the turn ends; the main process adds it to the
+   * session's totals. `costUsd` is USD, `null` when the provider reports none
+   * (Codex). `contextTokens`/`contextWindow` are tokens in use at the end of
+   * the turn and the model's window, where reported.
    */
   z.object({
     type: z.literal('cost'),

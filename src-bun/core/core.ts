@@ -1,0 +1,41 @@
+/**
+ * The core: everything the main process decides, with no transport. Both
+ * entries (desktop.ts, web.ts) build one and bind the same RPC handlers to it.
+ */
+import { join } from 'node:path';
+import type { Clock } from './clock';
+import { createProjects } from './projects';
+import { createSessionManager, type Logger, type Publish, type SpawnSidecar } from './session-manager';
+import { createStore } from './store';
+
+export type CoreDeps = {
+  /** Folder of corral.db; `':memory:'` keeps the database in memory (tests). */
+  dataDir: string;
+  clock: Clock;
+  publish: Publish;
+  spawn: SpawnSidecar;
+  hasClients: () => boolean;
+  baseEnv: Record<string, string | undefined>;
+  log: Logger;
+};
+
+/** Opens the database, marks sessions the last run left running as interrupted, and wires the services. */
+export function createCore(deps: CoreDeps) {
+  const store = createStore(deps.dataDir === ':memory:' ? ':memory:' : join(deps.dataDir, 'corral.db'));
+  const sessions = createSessionManager({ ...deps, store });
+  const interrupted = sessions.markInterrupted();
+  if (interrupted) deps.log.info(`${interrupted} session(s) were running when Corral last stopped; marked interrupted`);
+  const projects = createProjects(store, sessions, deps.clock);
+  return {
+    store,
+    sessions,
+    projects,
+    /** Graceful shutdown (see SessionManager.shutdown), then closes the database. */
+    async shutdown(graceMs?: number) {
+      const result = await sessions.shutdown(graceMs);
+      store.close();
+      return result;
+    },
+  };
+}
+export type Core = ReturnType<typeof createCore>;

@@ -1,0 +1,79 @@
+/**
+ * The SQLite database (bun:sqlite, WAL) and its versioned migrations.
+ * `PRAGMA user_version` holds the number of migrations applied; each
+ * migration runs in its own transaction, so a crash mid-upgrade leaves the
+ * previous version intact.
+ */
+import { Database } from 'bun:sqlite';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+
+/** Migration N (1-based) brings the schema from version N-1 to N. Append only; never edit a released one. */
+export const MIGRATIONS: readonly string[] = [
+  `CREATE TABLE projects (
+     id TEXT PRIMARY KEY,
+     name TEXT NOT NULL,
+     path TEXT NOT NULL UNIQUE,
+     created_at INTEGER NOT NULL
+   );
+   CREATE TABLE sessions (
+     id TEXT PRIMARY KEY,
+     project_id TEXT NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
+     provider TEXT NOT NULL,
+     status TEXT NOT NULL,
+     reason TEXT,
+     error TEXT,
+     provider_session_id TEXT,
+     model TEXT,
+     cost_usd REAL,
+     input_tokens INTEGER NOT NULL DEFAULT 0,
+     output_tokens INTEGER NOT NULL DEFAULT 0,
+     cwd TEXT NOT NULL DEFAULT '',
+     options_json TEXT NOT NULL DEFAULT '{}',
+     sidecar_pid INTEGER,
+     sidecar_started_at INTEGER,
+     created_at INTEGER NOT NULL,
+     updated_at INTEGER NOT NULL
+   );
+   CREATE INDEX sessions_by_project ON sessions(project_id, created_at);
+   CREATE TABLE messages (
+     session_id TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+     seq_id INTEGER NOT NULL,
+     ts INTEGER NOT NULL,
+     event_json TEXT NOT NULL,
+     PRIMARY KEY (session_id, seq_id)
+   ) WITHOUT ROWID;
+   CREATE TABLE settings (
+     key TEXT PRIMARY KEY,
+     value_json TEXT NOT NULL
+   );`,
+];
+
+/**
+ * Opens (creating if needed) the database at `file` — `':memory:'` for tests —
+ * in WAL mode with foreign keys on, and applies pending migrations.
+ * Throws if the file is from a newer Corral (user_version above ours).
+ */
+export function openDatabase(file: string): Database {
+  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+  const db = new Database(file, { create: true, strict: true });
+  db.run('PRAGMA journal_mode = WAL');
+  db.run('PRAGMA synchronous = NORMAL');
+  db.run('PRAGMA foreign_keys = ON');
+  db.run('PRAGMA busy_timeout = 5000');
+  migrate(db);
+  return db;
+}
+
+function migrate(db: Database): void {
+  const { user_version: current } = db.query('PRAGMA user_version').get() as { user_version: number };
+  if (current > MIGRATIONS.length) {
+    throw new Error(`database schema version ${current} is newer than this Corral understands (${MIGRATIONS.length}); upgrade Corral`);
+  }
+  for (let v = current; v < MIGRATIONS.length; v++) {
+    db.transaction(() => {
+      db.run(MIGRATIONS[v]);
+      db.run(`PRAGMA user_version = ${v + 1}`);
+    })();
+  }
+}

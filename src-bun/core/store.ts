@@ -1,0 +1,125 @@
+/**
+ * Typed access to the tables: projects, sessions, messages, settings. All
+ * statements are prepared once. Message writes are idempotent on
+ * `(session_id, seq_id)`: a flush that runs twice is harmless.
+ */
+import type { Database } from 'bun:sqlite';
+import type { AgentEvent, SessionStatus, StatusReason, WireMessage } from '../../src/shared/events';
+import type { ProviderId } from '../../src/shared/providers';
+import type { Project, SessionRecord } from '../../src/shared/records';
+import { DEFAULT_SETTINGS, SETTING_KEYS, type Settings } from '../../src/shared/settings';
+import { openDatabase } from './db';
+
+type SessionRow = {
+  id: string; project_id: string; provider: string; status: string; reason: string | null; error: string | null;
+  provider_session_id: string | null; model: string | null; cost_usd: number | null; input_tokens: number;
+  output_tokens: number; cwd: string; options_json: string; sidecar_pid: number | null; sidecar_started_at: number | null;
+  created_at: number; updated_at: number;
+};
+
+/** A session row as the main process needs it: the UI record plus where and how it runs. */
+export type StoredSession = SessionRecord & {
+  cwd: string;
+  optionsJson: string;
+  sidecarPid: number | null;
+  /** ms since epoch when the recorded sidecar was spawned */
+  sidecarStartedAt: number | null;
+};
+
+const toRecord = (r: SessionRow): StoredSession => ({
+  id: r.id, projectId: r.project_id, provider: r.provider as ProviderId, status: r.status as SessionStatus,
+  reason: (r.reason as StatusReason | null) ?? null, error: r.error, providerSessionId: r.provider_session_id, model: r.model,
+  costUsd: r.cost_usd, inputTokens: r.input_tokens, outputTokens: r.output_tokens, createdAt: r.created_at, updatedAt: r.updated_at,
+  cwd: r.cwd, optionsJson: r.options_json, sidecarPid: r.sidecar_pid, sidecarStartedAt: r.sidecar_started_at,
+});
+
+/** Creates the store over a database file (`':memory:'` for tests). */
+export function createStore(file: string) {
+  const db: Database = openDatabase(file);
+
+  const q = {
+    listProjects: db.query<{ id: string; name: string; path: string; created_at: number }, []>('SELECT * FROM projects ORDER BY created_at, rowid'),
+    getProject: db.query<{ id: string; name: string; path: string; created_at: number }, [string]>('SELECT * FROM projects WHERE id = ?'),
+    projectByPath: db.query<{ id: string; name: string; path: string; created_at: number }, [string]>('SELECT * FROM projects WHERE path = ?'),
+    insertProject: db.query('INSERT INTO projects (id, name, path, created_at) VALUES (?, ?, ?, ?)'),
+    deleteProject: db.query('DELETE FROM projects WHERE id = ?'),
+    insertSession: db.query(`INSERT INTO sessions (id, project_id, provider, status, reason, error, provider_session_id, model, cost_usd,
+      input_tokens, output_tokens, cwd, options_json, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`),
+    getSession: db.query<SessionRow, [string]>('SELECT * FROM sessions WHERE id = ?'),
+    lastSession: db.query<SessionRow, [string]>('SELECT * FROM sessions WHERE project_id = ? ORDER BY created_at DESC, rowid DESC LIMIT 1'),
+    sessionsByStatus: db.query<SessionRow, [string, string]>('SELECT * FROM sessions WHERE status IN (?, ?)'),
+    insertMessage: db.query('INSERT OR IGNORE INTO messages (session_id, seq_id, ts, event_json) VALUES (?, ?, ?, ?)'),
+    loadMessages: db.query<{ seq_id: number; ts: number; event_json: string }, [string]>('SELECT seq_id, ts, event_json FROM messages WHERE session_id = ? ORDER BY seq_id'),
+    maxSeq: db.query<{ m: number | null }, [string]>('SELECT MAX(seq_id) AS m FROM messages WHERE session_id = ?'),
+    getSetting: db.query<{ key: string; value_json: string }, []>('SELECT key, value_json FROM settings'),
+    putSetting: db.query('INSERT INTO settings (key, value_json) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value_json = excluded.value_json'),
+  };
+
+  const project = (r: { id: string; name: string; path: string; created_at: number }): Project => ({ id: r.id, name: r.name, path: r.path, createdAt: r.created_at });
+
+  const insertMessages = db.transaction((sessionId: string, messages: readonly WireMessage[]) => {
+    for (const m of messages) q.insertMessage.run(sessionId, m.seqId, m.ts, JSON.stringify(m.event));
+  });
+
+  return {
+    db,
+    projects: {
+      list: (): Project[] => q.listProjects.all().map(project),
+      get: (id: string): Project | null => { const r = q.getProject.get(id); return r ? project(r) : null; },
+      byPath: (path: string): Project | null => { const r = q.projectByPath.get(path); return r ? project(r) : null; },
+      insert: (p: Project): void => { q.insertProject.run(p.id, p.name, p.path, p.createdAt); },
+      /** Deletes the project with its sessions and messages (ON DELETE CASCADE). */
+      remove: (id: string): boolean => q.deleteProject.run(id).changes > 0,
+    },
+    sessions: {
+      insert(s: StoredSession): void {
+        q.insertSession.run(s.id, s.projectId, s.provider, s.status, s.reason, s.error, s.providerSessionId, s.model, s.costUsd,
+          s.inputTokens, s.outputTokens, s.cwd, s.optionsJson, s.createdAt, s.updatedAt);
+      },
+      get: (id: string): StoredSession | null => { const r = q.getSession.get(id); return r ? toRecord(r) : null; },
+      last: (projectId: string): StoredSession | null => { const r = q.lastSession.get(projectId); return r ? toRecord(r) : null; },
+      /** Sessions whose status is one of the two given, e.g. the ones that were live when the app died. */
+      withStatus: (a: SessionStatus, b: SessionStatus): StoredSession[] => q.sessionsByStatus.all(a, b).map(toRecord),
+      /** Updates the given columns of a session; unknown sessions are ignored (returns false). */
+      update(id: string, patch: Partial<Omit<StoredSession, 'id' | 'projectId' | 'createdAt'>>): boolean {
+        const cols: Record<string, string> = {
+          provider: 'provider', status: 'status', reason: 'reason', error: 'error', providerSessionId: 'provider_session_id',
+          model: 'model', costUsd: 'cost_usd', inputTokens: 'input_tokens', outputTokens: 'output_tokens', cwd: 'cwd',
+          optionsJson: 'options_json', sidecarPid: 'sidecar_pid', sidecarStartedAt: 'sidecar_started_at', updatedAt: 'updated_at',
+        };
+        const sets: string[] = [];
+        const values: (string | number | null)[] = [];
+        for (const [key, value] of Object.entries(patch)) {
+          if (value === undefined || !(key in cols)) continue;
+          sets.push(`${cols[key]} = ?`);
+          values.push(value as string | number | null);
+        }
+        if (sets.length === 0) return false;
+        return db.query(`UPDATE sessions SET ${sets.join(', ')} WHERE id = ?`).run(...values, id).changes > 0;
+      },
+    },
+    messages: {
+      /** Idempotent on (session_id, seq_id), in one transaction. */
+      save: (sessionId: string, messages: readonly WireMessage[]): void => { if (messages.length) insertMessages(sessionId, messages); },
+      load: (sessionId: string): WireMessage[] =>
+        q.loadMessages.all(sessionId).map((r) => ({ seqId: r.seq_id, ts: r.ts, event: JSON.parse(r.event_json) as AgentEvent })),
+      /** Highest stored seqId of the session, or -1. */
+      maxSeqId: (sessionId: string): number => q.maxSeq.get(sessionId)?.m ?? -1,
+    },
+    settings: {
+      /** Every setting, stored values over defaults; a stored value that no longer parses falls back to its default. */
+      getAll(): Settings {
+        const out: Record<string, unknown> = { ...DEFAULT_SETTINGS };
+        for (const { key, value_json } of q.getSetting.all()) {
+          if (!(SETTING_KEYS as string[]).includes(key)) continue;
+          try { out[key] = JSON.parse(value_json); } catch { /* keep the default */ }
+        }
+        return out as Settings;
+      },
+      set: (key: string, value: unknown): void => { q.putSetting.run(key, JSON.stringify(value)); },
+    },
+    close: (): void => db.close(),
+  };
+}
+/** The persistence layer of the core. */
+export type Store = ReturnType<typeof createStore>;

@@ -1,0 +1,59 @@
+/**
+ * A stand-in sidecar for the session manager's tests: a real process that
+ * speaks the sidecar protocol (src-bun/sidecar-protocol.ts), with behaviour
+ * picked by the prompt's first word. The real sidecar with the real Claude
+ * Code is covered by the provider tests and the end-to-end suite.
+ *   echo <text>   a turn: text "you said <text>", a cost, done
+ *   crash         running, one text, then exit code 3
+ *   hang          running, then silence (for stop)
+ *   stubborn      like hang, but ignores SIGTERM
+ *   garbage       bad lines mixed with two good texts, then done
+ *   env <KEY>     replies with the value of KEY in its environment
+ */
+import { readLines } from '../line-reader';
+
+const out = (o: unknown) => process.stdout.write(JSON.stringify(o) + '\n');
+let resumeId: string | undefined;
+let turn = 0;
+
+await readLines(Bun.stdin.stream(), {
+  oversized: () => {},
+  line(text) {
+    const cmd = JSON.parse(text);
+    if (cmd.type === 'start') {
+      resumeId = cmd.config.resumeId;
+      return;
+    }
+    if (cmd.type !== 'prompt') return;
+    turn++;
+    const [word, ...rest] = String(cmd.prompt).split(' ');
+    out({ type: 'status', status: 'running' });
+    out({ type: 'init', providerSessionId: resumeId ?? `prov-${process.pid}`, model: 'scripted' });
+    switch (word) {
+      case 'echo':
+        out({ type: 'text', id: `a${turn}`, role: 'assistant', text: `you said ${rest.join(' ')}` });
+        out({ type: 'cost', costUsd: 0.0025, inputTokens: 100, outputTokens: 20 });
+        out({ type: 'status', status: 'done', reason: 'completed' });
+        return;
+      case 'env':
+        out({ type: 'text', id: `a${turn}`, role: 'assistant', text: `${rest[0]}=${process.env[rest[0]] ?? '<unset>'}` });
+        out({ type: 'status', status: 'done', reason: 'completed' });
+        return;
+      case 'crash':
+        out({ type: 'text', id: `a${turn}`, role: 'assistant', text: 'about to crash' });
+        process.exit(3);
+      case 'stubborn':
+        process.on('SIGTERM', () => {});
+        return;
+      case 'garbage':
+        process.stdout.write('not json\n{"type":"nope"}\n');
+        out({ type: 'text', id: 'g1', role: 'assistant', text: 'one' });
+        process.stdout.write('{"type":"text"\n');
+        out({ type: 'text', id: 'g2', role: 'assistant', text: 'two' });
+        out({ type: 'status', status: 'done', reason: 'completed' });
+        return;
+      default:
+        return; // hang
+    }
+  },
+});

@@ -1,0 +1,9 @@
+/** RPC handlers of the `agent` domain. */
+import type { Core } from '../core/core';
+import type { Handlers } from '../../src/shared/rpc';
+
+export const agentHandlers = (core: Core): Pick<Handlers, 'agent.start' | 'agent.prompt' | 'agent.stop'> => ({
+  'agent.start': (p) => core.sessions.start(p),
+  'agent.prompt': ({ sessionId, prompt }) => core.sessions.prompt(sessionId, prompt),
+  'agent.stop': ({ sessionId }) => core.sessions.stop(sessionId),
+});

@@ -1,0 +1,97 @@
+/**
+ * The sidecar entry: one process per session. Reads SidecarCommand lines on
+ * stdin (src-bun/sidecar-protocol.ts), runs the provider, and writes
+ * normalized AgentEvent lines on stdout. Each turn gets a fresh
+ * AbortController, so an aborted turn never aborts the next one.
+ */
+import type { AgentEvent } from '../src/shared/events';
+import { createRunner } from './providers';
+import { ProviderError, type ProviderRunner, type RunnerConfig } from './providers/types';
+import { readLines } from './core/line-reader';
+import { SidecarCommandSchema, type SidecarCommand } from './sidecar-protocol';
+
+const write = (event: AgentEvent) => process.stdout.write(JSON.stringify(event) + '\n');
+
+let runner: ProviderRunner | null = null;
+let config: RunnerConfig | null = null;
+let turn: { controller: AbortController; done: Promise<void> } | null = null;
+
+async function runTurn(prompt: string, controller: AbortController): Promise<void> {
+  write({ type: 'status', status: 'running' });
+  try {
+    if (!runner) throw new ProviderError('the sidecar got a prompt before its provider started');
+    await runner.runTurn({ prompt, signal: controller.signal }, write);
+    if (controller.signal.aborted) write({ type: 'status', status: 'done', reason: 'stopped' });
+    else write({ type: 'status', status: 'done', reason: 'completed' });
+  } catch (e) {
+    if (controller.signal.aborted) {
+      write({ type: 'status', status: 'done', reason: 'stopped' });
+      return;
+    }
+    const message = e instanceof Error ? e.message : String(e);
+    const fatal = e instanceof ProviderError ? e.fatal : undefined;
+    write({ type: 'error', message, ...(fatal ? { fatal } : {}) });
+    write({ type: 'status', status: 'error', reason: 'provider_error', message });
+  }
+}
+
+async function handle(command: SidecarCommand): Promise<void> {
+  switch (command.type) {
+    case 'start':
+      config = command.config;
+      try {
+        runner = await createRunner(config);
+      } catch (e) {
+        const message = e instanceof Error ? e.message : String(e);
+        write({ type: 'error', message, ...(e instanceof ProviderError && e.fatal ? { fatal: e.fatal } : {}) });
+        write({ type: 'status', status: 'error', reason: 'provider_error', message });
+      }
+      return;
+    case 'prompt': {
+      if (turn) {
+        write({ type: 'error', message: 'A turn is already running; stop it before sending another prompt' });
+        return;
+      }
+      const controller = new AbortController();
+      turn = { controller, done: runTurn(command.prompt, controller).finally(() => { turn = null; }) };
+      return;
+    }
+    case 'abort':
+      turn?.controller.abort(new Error('stopped by user'));
+      return;
+    case 'permission':
+      return;
+  }
+}
+
+async function main(): Promise<void> {
+  await readLines(Bun.stdin.stream(), {
+    line(text) {
+      if (!text.trim()) return;
+      let parsed;
+      try {
+        parsed = SidecarCommandSchema.safeParse(JSON.parse(text));
+      } catch {
+        parsed = null;
+      }
+      if (!parsed?.success) {
+        console.error(`sidecar: ignoring bad command line: ${text.slice(0, 200)}`);
+        return;
+      }
+      void handle(parsed.data);
+    },
+    oversized: (head) => console.error(`sidecar: ignoring oversized command: ${head}`),
+  });
+  // stdin closed: the main process is gone or done with us.
+  turn?.controller.abort(new Error('sidecar closing'));
+  await turn?.done;
+  await runner?.close();
+  process.exit(0);
+}
+
+process.on('SIGTERM', () => {
+  turn?.controller.abort(new Error('sidecar terminated'));
+  void (async () => { await runner?.close(); process.exit(143); })();
+});
+
+void main();
