@@ -16,13 +16,17 @@ export type PermissionMode = z.infer<typeof PermissionModeSchema>;
  */
 export const RESERVED_ENV_PREFIXES = ['CLAUDE', 'CODEX', 'OLLAMA', 'ANTHROPIC_'] as const;
 
-const envKey = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'env keys are letters, digits and _, not starting with a digit').max(256);
+const ENV_KEY = /^[A-Za-z_][A-Za-z0-9_]{0,255}$/;
 
 /** Extra environment for a session's sidecar; reserved prefixes are refused with a message naming the key. */
 export const ExtraEnvSchema = z
-  .record(envKey, z.string().max(32768))
+  .record(z.string(), z.string().max(32768))
   .superRefine((env, ctx) => {
     for (const key of Object.keys(env)) {
+      if (!ENV_KEY.test(key)) {
+        ctx.addIssue({ code: 'custom', message: `extraEnv key ${JSON.stringify(key.slice(0, 64))} is invalid: env keys are letters, digits and _, not starting with a digit` });
+        continue;
+      }
       const prefix = RESERVED_ENV_PREFIXES.find((p) => key.toUpperCase().startsWith(p));
       if (prefix) ctx.addIssue({ code: 'custom', message: `extraEnv key ${key} is not allowed: keys starting with ${prefix} are reserved for Corral and the agent CLIs` });
     }

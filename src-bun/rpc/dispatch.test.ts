@@ -1,0 +1,92 @@
+import { describe, expect, it } from 'bun:test';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createHarness } from '../core/testdata/harness';
+import { createHandlers } from '.';
+import { dispatch } from './dispatch';
+
+function setup() {
+  const h = createHarness();
+  const handlers = createHandlers(h.core);
+  const call = (method: string, params: unknown) => dispatch(handlers, { type: 'request', id: 7, method, params }, { clientId: 't' });
+  return { ...h, call };
+}
+
+describe('rpc dispatch', () => {
+  it('answers a valid request with its payload', async () => {
+    const { call } = setup();
+    const dir = mkdtempSync(join(tmpdir(), 'corral-rpc-'));
+    const res = await call('projects.add', { path: dir });
+    expect(res).toMatchObject({ type: 'response', id: 7, success: true, payload: { path: expect.any(String), name: expect.stringMatching(/^corral-rpc-/) } });
+    expect(await call('projects.list', {})).toMatchObject({ success: true, payload: [{ name: expect.stringMatching(/^corral-rpc-/) }] });
+  });
+
+  it('gives clear errors for unknown methods, wrong types, missing fields and extra fields', async () => {
+    const { call } = setup();
+    expect(await call('projects.explode', {})).toMatchObject({ success: false, error: 'Unknown method "projects.explode"' });
+    expect(await call('projects.add', { path: 42 })).toMatchObject({ success: false, error: expect.stringContaining('Invalid params for projects.add: path:') });
+    expect(await call('agent.start', { provider: 'claude', prompt: 'x' })).toMatchObject({ success: false, error: expect.stringContaining('projectId') });
+    expect(await call('agent.stop', { sessionId: 's', extra: 1 })).toMatchObject({ success: false, error: expect.stringContaining('extra') });
+    expect(await call('agent.start', { projectId: 'p', provider: 'gpt-pirate', prompt: 'x' })).toMatchObject({ success: false, error: expect.stringContaining('provider') });
+  });
+
+  it('refuses huge strings', async () => {
+    const { call } = setup();
+    const res = await call('projects.add', { path: 'x'.repeat(5000) });
+    expect(res).toMatchObject({ success: false, error: expect.stringContaining('path:') });
+  });
+
+  it('refuses reserved extraEnv keys, naming the key', async () => {
+    const { call, core } = setup();
+    const project = core.projects.add(mkdtempSync(join(tmpdir(), 'corral-rpc-')));
+    for (const key of ['CLAUDE_CONFIG_DIR', 'CODEX_HOME', 'OLLAMA_HOST', 'ANTHROPIC_API_KEY']) {
+      const res = await call('agent.start', { projectId: project.id, provider: 'claude', prompt: 'x', options: { extraEnv: { [key]: 'v' } } });
+      expect(res).toMatchObject({ success: false, error: expect.stringContaining(`extraEnv key ${key} is not allowed`) });
+    }
+    expect(await call('agent.start', { projectId: project.id, provider: 'claude', prompt: 'x', options: { extraEnv: { 'BAD KEY': 'v' } } }))
+      .toMatchObject({ success: false, error: expect.stringContaining('env keys are letters') });
+  });
+
+  it('refuses project paths that are missing or not directories', async () => {
+    const { call } = setup();
+    const dir = mkdtempSync(join(tmpdir(), 'corral-rpc-'));
+    const file = join(dir, 'f.txt');
+    writeFileSync(file, 'x');
+    expect(await call('projects.add', { path: join(dir, 'nope') })).toMatchObject({ success: false, error: expect.stringContaining('does not exist') });
+    expect(await call('projects.add', { path: file })).toMatchObject({ success: false, error: expect.stringContaining('is not a directory') });
+    expect(await call('projects.add', { path: '' })).toMatchObject({ success: false, error: expect.stringContaining('Project path is empty') });
+  });
+
+  it('validates setting values against their key', async () => {
+    const { call } = setup();
+    expect(await call('settings.set', { key: 'retention_count', value: 99 })).toMatchObject({ success: false, error: expect.stringContaining('Keep at most 50 sessions') });
+    expect(await call('settings.set', { key: 'no_such_key', value: 1 })).toMatchObject({ success: false, error: expect.stringContaining('key') });
+    expect(await call('settings.set', { key: 'retention_count', value: 7 })).toMatchObject({ success: true, payload: { retention_count: 7 } });
+  });
+
+  it('ignores packets that are not requests and rejects bad ids', async () => {
+    const { core } = setup();
+    const handlers = createHandlers(core);
+    expect(await dispatch(handlers, 'hello', { clientId: 't' })).toBeNull();
+    expect(await dispatch(handlers, { type: 'message', id: 'x' }, { clientId: 't' })).toBeNull();
+    expect(await dispatch(handlers, { type: 'request', id: 'one', method: 'projects.list' }, { clientId: 't' })).toMatchObject({ success: false, error: expect.stringContaining('id') });
+  });
+
+  it('survives a fuzz of random packets without throwing', async () => {
+    const { core } = setup();
+    const handlers = createHandlers(core);
+    const methods = ['projects.list', 'projects.add', 'projects.remove', 'agent.start', 'agent.prompt', 'agent.stop', 'session.save', 'session.load',
+      'session.messages.save', 'session.messages.load', 'settings.getAll', 'settings.set', 'constructor', '__proto__', 'toString'];
+    const values = [null, undefined, 0, -1, 1e308, '', 'x'.repeat(10_000), [], {}, { path: '/' }, { sessionId: 'x' }, true, { key: 'retention_count', value: 'x' }];
+    let seed = 42;
+    const rand = (n: number) => { seed = (seed * 1103515245 + 12345) & 0x7fffffff; return seed % n; };
+    let responses = 0;
+    for (let i = 0; i < 2000; i++) {
+      const res = await dispatch(handlers, { type: 'request', id: i, method: methods[rand(methods.length)], params: values[rand(values.length)] }, { clientId: 'f' });
+      if (res) responses++;
+      if (res && !res.success) expect(typeof res.error).toBe('string');
+    }
+    expect(responses).toBe(2000);
+  });
+});
