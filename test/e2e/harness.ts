@@ -1,0 +1,117 @@
+/**
+ * End-to-end harness: the real web mode (`bun src-bun/web.ts`) as a child
+ * process, the real agent CLIs it runs, the scripted model server on
+ * 127.0.0.1, and Debian's Chromium driven by playwright-core.
+ */
+import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { readLines } from '../../src-bun/core/line-reader';
+
+const ROOT = join(import.meta.dir, '..', '..');
+export const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+
+/** A scratch folder removed by `cleanup()`. */
+export function scratch(prefix: string): string {
+  return mkdtempSync(join(tmpdir(), `corral-e2e-${prefix}-`));
+}
+
+/** Environment that points Claude Code at the scripted model and keeps it off the network and out of the real HOME. */
+export function agentEnv(modelUrl: string, home: string): Record<string, string> {
+  mkdirSync(join(home, '.claude'), { recursive: true });
+  return {
+    HOME: home,
+    CLAUDE_CONFIG_DIR: join(home, '.claude'),
+    ANTHROPIC_BASE_URL: modelUrl,
+    ANTHROPIC_API_KEY: 'test',
+    DISABLE_TELEMETRY: '1',
+    CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
+    DISABLE_AUTOUPDATER: '1',
+    DISABLE_ERROR_REPORTING: '1',
+    CLAUDE_CODE_MAX_RETRIES: '0',
+  };
+}
+
+export type CorralProcess = { url: string; proc: ReturnType<typeof Bun.spawn>; output: string[]; stop(signal?: NodeJS.Signals): Promise<number> };
+
+/** Starts the web mode on a free port and resolves once it printed `Corral web UI: <url>`. Throws if it exits first. */
+export async function startCorral(opts: { dataDir: string; env: Record<string, string> }): Promise<CorralProcess> {
+  const proc = Bun.spawn([process.execPath, join(ROOT, 'src-bun', 'web.ts'), '--port', '0', '--data-dir', opts.dataDir, '--no-open'], {
+    cwd: ROOT, env: { ...process.env, ...opts.env }, stdout: 'pipe', stderr: 'pipe',
+  });
+  const output: string[] = [];
+  const url = await new Promise<string>((resolve, reject) => {
+    const onLine = (line: string) => {
+      output.push(line);
+      const m = /^Corral web UI: (\S+)/.exec(line);
+      if (m) resolve(m[1]);
+    };
+    void readLines(proc.stdout, { line: onLine, oversized: () => {} }).then(() => reject(new Error(`Corral exited before printing its URL:\n${output.join('\n')}`)));
+    void readLines(proc.stderr, { line: (l) => output.push(l), oversized: () => {} });
+  });
+  return {
+    url, proc, output,
+    async stop(signal = 'SIGINT') {
+      proc.kill(signal);
+      return proc.exited;
+    },
+  };
+}
+
+/** Opens Debian's Chromium headless with a fresh profile. */
+export async function openBrowser(): Promise<{ context: BrowserContext; page: Page; close(): Promise<void> }> {
+  const profile = scratch('profile');
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    viewport: { width: 1280, height: 860 },
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  const page = context.pages()[0] ?? (await context.newPage());
+  return { context, page, close: async () => { await context.close(); rmSync(profile, { recursive: true, force: true }); } };
+}
+
+/** Adds a project through the UI and returns its pane. */
+export async function addProject(page: Page, path: string, name: string) {
+  await page.getByRole('button', { name: 'Add project' }).click();
+  await page.getByRole('textbox', { name: 'Project path' }).fill(path);
+  await page.getByRole('button', { name: 'Add', exact: true }).click();
+  await page.getByRole('navigation', { name: 'Projects' }).getByText(name, { exact: true }).click();
+  return pane(page, name);
+}
+
+/** The agent pane of a project, found by its accessible name. */
+export function pane(page: Page, name: string) {
+  return page.getByRole('region', { name, exact: true });
+}
+
+/** Types a prompt into a pane and presses Send. */
+export async function sendPrompt(p: ReturnType<typeof pane>, prompt: string): Promise<void> {
+  await p.getByRole('textbox', { name: 'Prompt' }).fill(prompt);
+  await p.getByRole('button', { name: 'Send' }).click();
+}
+
+type Loc = ReturnType<Page['locator']>;
+
+/** Waits until `locator` has a visible match containing `text`; fails with what it saw. */
+export async function waitForText(locator: Loc, text: string | RegExp, timeout = 60_000): Promise<void> {
+  try {
+    await locator.filter({ hasText: text }).first().waitFor({ state: 'visible', timeout });
+  } catch {
+    const seen = await locator.allTextContents().catch(() => []);
+    throw new Error(`timed out after ${timeout} ms waiting for ${String(text)}; saw ${JSON.stringify(seen.map((s) => s.slice(0, 300)))}`);
+  }
+}
+
+/** Polls `read` until `ok` holds (Playwright has no retrying expect outside its test runner). */
+export async function eventually<T>(read: () => Promise<T>, ok: (v: T) => boolean, what: string, timeout = 60_000): Promise<T> {
+  const end = Date.now() + timeout;
+  let last: T = await read();
+  while (!ok(last)) {
+    if (Date.now() > end) throw new Error(`timed out after ${timeout} ms waiting for ${what}; last saw ${JSON.stringify(last)}`);
+    await new Promise((r) => setTimeout(r, 100));
+    last = await read();
+  }
+  return last;
+}
