@@ -27,6 +27,6 @@ export function createMainCore(opts: { dataDir: string; publish: Publish; hasCli
     hasClients: opts.hasClients,
     baseEnv: process.env,
     log,
-    spawn: (env, cb) => spawnSidecar(SIDECAR_ARGV, env, cb, clock.now),
+    spawn: (env, cb) => spawnSidecar(SIDECAR_ARGV, env, cb),
   });
 }

@@ -17,6 +17,8 @@ export type CoreDeps = {
   hasClients: () => boolean;
   baseEnv: Record<string, string | undefined>;
   log: Logger;
+  /** SIGTERM→SIGKILL grace of a stopped sidecar, ms (default 5000). */
+  stopGraceMs?: number;
 };
 
 /** Opens the database, marks sessions the last run left running as interrupted, and wires the services. */

@@ -31,7 +31,7 @@ export const MIGRATIONS: readonly string[] = [
      cwd TEXT NOT NULL DEFAULT '',
      options_json TEXT NOT NULL DEFAULT '{}',
      sidecar_pid INTEGER,
-     sidecar_started_at INTEGER,
+     sidecar_start_ticks INTEGER,
      created_at INTEGER NOT NULL,
      updated_at INTEGER NOT NULL
    );

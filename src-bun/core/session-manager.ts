@@ -155,13 +155,13 @@ export function createSessionManager(deps: SessionManagerDeps) {
       exit: (exit) => onExit(s, handle, exit),
     });
     s.sidecar = handle;
-    store.sessions.update(s.record.id, { sidecarPid: handle.pid, sidecarStartedAt: handle.startedAt });
+    store.sessions.update(s.record.id, { sidecarPid: handle.pid, sidecarStartTicks: handle.startTicks });
     handle.send({ type: 'start', config });
   }
 
   function onExit(s: Live, handle: SidecarHandle, exit: { code: number | null; signal: string | null }): void {
     if (s.sidecar === handle) s.sidecar = null;
-    store.sessions.update(s.record.id, { sidecarPid: null, sidecarStartedAt: null });
+    store.sessions.update(s.record.id, { sidecarPid: null, sidecarStartTicks: null });
     sendOutbox(s);
     if (s.stopping) return;
     const wasLive = s.turnRunning || LIVE.includes(s.record.status);
@@ -229,7 +229,7 @@ export function createSessionManager(deps: SessionManagerDeps) {
       const record: StoredSession = {
         id: newId(), projectId: project.id, provider: p.provider, status: 'starting', reason: null, error: null,
         providerSessionId: null, model: options.model ?? null, costUsd: null, inputTokens: 0, outputTokens: 0,
-        createdAt: now, updatedAt: now, cwd, optionsJson: JSON.stringify(options), sidecarPid: null, sidecarStartedAt: null,
+        createdAt: now, updatedAt: now, cwd, optionsJson: JSON.stringify(options), sidecarPid: null, sidecarStartTicks: null,
       };
       store.sessions.insert(record);
       const s: Live = { record, options, sidecar: null, nextSeq: 0, turnRunning: false, stopping: null, outbox: [], flushTimer: null };
@@ -304,7 +304,7 @@ export function createSessionManager(deps: SessionManagerDeps) {
     /** Marks sessions the previous run left running as `interrupted`, so a prompt resumes them. Returns how many. */
     markInterrupted(): number {
       const stale = store.sessions.withStatus('running', 'starting');
-      for (const r of stale) store.sessions.update(r.id, { status: 'interrupted', reason: 'interrupted', sidecarPid: null, sidecarStartedAt: null, updatedAt: clock.now() });
+      for (const r of stale) store.sessions.update(r.id, { status: 'interrupted', reason: 'interrupted', sidecarPid: null, sidecarStartTicks: null, updatedAt: clock.now() });
       return stale.length;
     },
 

@@ -9,6 +9,7 @@ import type { Subprocess } from 'bun';
 import { AgentEventSchema, type AgentEvent } from '../../src/shared/events';
 import type { SidecarCommand } from '../sidecar-protocol';
 import { readLines } from './line-reader';
+import { readStat } from './process-tree';
 
 export type SidecarExit = { code: number | null; signal: string | null };
 
@@ -22,8 +23,8 @@ export type SidecarCallbacks = {
 
 export type SidecarHandle = {
   pid: number;
-  /** ms since epoch, as given by the spawner's clock */
-  startedAt: number;
+  /** /proc start time in clock ticks after boot (null where /proc is unavailable); see process-tree.ts */
+  startTicks: number | null;
   send(command: SidecarCommand): boolean;
   /** SIGTERM to the process group, then SIGKILL after `graceMs`; resolves when the process has exited. */
   kill(graceMs?: number): Promise<SidecarExit>;
@@ -46,7 +47,7 @@ export function killGroup(pid: number, signal: NodeJS.Signals): boolean {
  * Spawns `argv` (e.g. `[bunPath, 'src-bun/sidecar.ts']`) with `env`, in its
  * own process group (setsid). Throws if the executable cannot be started.
  */
-export function spawnSidecar(argv: string[], env: Record<string, string>, cb: SidecarCallbacks, now: () => number): SidecarHandle {
+export function spawnSidecar(argv: string[], env: Record<string, string>, cb: SidecarCallbacks): SidecarHandle {
   const proc: Subprocess<'pipe', 'pipe', 'pipe'> = Bun.spawn(argv, { env, stdin: 'pipe', stdout: 'pipe', stderr: 'pipe', detached: true });
   let badLines = 0;
   let stdinOpen = true;
@@ -84,7 +85,7 @@ export function spawnSidecar(argv: string[], env: Record<string, string>, cb: Si
 
   return {
     pid: proc.pid,
-    startedAt: now(),
+    startTicks: readStat(proc.pid)?.startTicks ?? null,
     exited,
     get badLines() { return badLines; },
     send(command) {

@@ -9,7 +9,7 @@ import { createStore, type StoredSession } from './store';
 
 const session = (id: string, projectId: string, createdAt: number): StoredSession => ({
   id, projectId, provider: 'claude', status: 'done', reason: 'completed', error: null, providerSessionId: null, model: null,
-  costUsd: null, inputTokens: 0, outputTokens: 0, createdAt, updatedAt: createdAt, cwd: '/p', optionsJson: '{}', sidecarPid: null, sidecarStartedAt: null,
+  costUsd: null, inputTokens: 0, outputTokens: 0, createdAt, updatedAt: createdAt, cwd: '/p', optionsJson: '{}', sidecarPid: null, sidecarStartTicks: null,
 });
 const msg = (seqId: number, text: string): WireMessage => ({ seqId, ts: 1, event: { type: 'text', id: `m${seqId}`, role: 'assistant', text, mode: 'replace' } });
 

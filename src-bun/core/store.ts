@@ -13,7 +13,7 @@ import { openDatabase } from './db';
 type SessionRow = {
   id: string; project_id: string; provider: string; status: string; reason: string | null; error: string | null;
   provider_session_id: string | null; model: string | null; cost_usd: number | null; input_tokens: number;
-  output_tokens: number; cwd: string; options_json: string; sidecar_pid: number | null; sidecar_started_at: number | null;
+  output_tokens: number; cwd: string; options_json: string; sidecar_pid: number | null; sidecar_start_ticks: number | null;
   created_at: number; updated_at: number;
 };
 
@@ -22,15 +22,15 @@ export type StoredSession = SessionRecord & {
   cwd: string;
   optionsJson: string;
   sidecarPid: number | null;
-  /** ms since epoch when the recorded sidecar was spawned */
-  sidecarStartedAt: number | null;
+  /** /proc start time of the recorded sidecar, in clock ticks after boot: with the pid it tells our orphan from a reused pid */
+  sidecarStartTicks: number | null;
 };
 
 const toRecord = (r: SessionRow): StoredSession => ({
   id: r.id, projectId: r.project_id, provider: r.provider as ProviderId, status: r.status as SessionStatus,
   reason: (r.reason as StatusReason | null) ?? null, error: r.error, providerSessionId: r.provider_session_id, model: r.model,
   costUsd: r.cost_usd, inputTokens: r.input_tokens, outputTokens: r.output_tokens, createdAt: r.created_at, updatedAt: r.updated_at,
-  cwd: r.cwd, optionsJson: r.options_json, sidecarPid: r.sidecar_pid, sidecarStartedAt: r.sidecar_started_at,
+  cwd: r.cwd, optionsJson: r.options_json, sidecarPid: r.sidecar_pid, sidecarStartTicks: r.sidecar_start_ticks,
 });
 
 /** Creates the store over a database file (`':memory:'` for tests). */
@@ -85,7 +85,7 @@ export function createStore(file: string) {
         const cols: Record<string, string> = {
           provider: 'provider', status: 'status', reason: 'reason', error: 'error', providerSessionId: 'provider_session_id',
           model: 'model', costUsd: 'cost_usd', inputTokens: 'input_tokens', outputTokens: 'output_tokens', cwd: 'cwd',
-          optionsJson: 'options_json', sidecarPid: 'sidecar_pid', sidecarStartedAt: 'sidecar_started_at', updatedAt: 'updated_at',
+          optionsJson: 'options_json', sidecarPid: 'sidecar_pid', sidecarStartTicks: 'sidecar_start_ticks', updatedAt: 'updated_at',
         };
         const sets: string[] = [];
         const values: (string | number | null)[] = [];

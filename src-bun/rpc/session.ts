@@ -4,7 +4,7 @@ import type { StoredSession } from '../core/store';
 import type { SessionRecord } from '../../src/shared/records';
 import type { Handlers } from '../../src/shared/rpc';
 
-const toRecord = ({ cwd: _c, optionsJson: _o, sidecarPid: _p, sidecarStartedAt: _s, ...record }: StoredSession): SessionRecord => record;
+const toRecord = ({ cwd: _c, optionsJson: _o, sidecarPid: _p, sidecarStartTicks: _s, ...record }: StoredSession): SessionRecord => record;
 
 export const sessionHandlers = (core: Core): Pick<Handlers, 'session.save' | 'session.load' | 'session.messages.save' | 'session.messages.load'> => ({
   'session.save': ({ session }) => {

@@ -5,6 +5,12 @@
 import { z } from 'zod';
 import { PermissionModeSchema, ProviderIdSchema } from './providers';
 
+/** Largest delay a JS timer takes (2^31−1 ms, about 24.8 days); longer ones fire at once. */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/** A duration in ms, 0 = disabled; values over {@link MAX_TIMER_MS} are clamped to it. */
+const timerMs = z.number().int().min(0, 'must be 0 (off) or more').transform((v) => Math.min(v, MAX_TIMER_MS));
+
 export const SettingsSchema = z.object({
   /** Stall timer, minutes (1–120). */
   stall_timeout_min: z.number().int().min(1, 'Stall timeout must be at least 1 minute').max(120, 'Stall timeout must be at most 120 minutes'),
@@ -19,6 +25,14 @@ export const SettingsSchema = z.object({
   provider_settings: z.partialRecord(ProviderIdSchema, z.object({ model: z.string().max(256).optional(), executable: z.string().max(4096).optional(), host: z.string().max(4096).optional(), command: z.string().max(4096).optional() })),
   /** Debounce window of message saves, ms (100–60000). */
   persist_debounce_ms: z.number().int().min(100).max(60_000),
+  /** A running session whose sidecar wrote nothing and used no CPU for this long is a zombie and is killed, ms; 0 disables. */
+  generator_idle_ms: timerMs,
+  /** How often the idle reaper looks for idle sessions, ms; 0 disables the reaper. */
+  session_reap_interval_ms: timerMs,
+  /** An idle session with no UI attached is soft-closed after this long, ms; 0 disables. */
+  session_idle_timeout_ms: timerMs,
+  /** Most live sidecars at once (1–200); when full, the idlest idle session is closed. */
+  max_sessions: z.number().int().min(1).max(200),
   /** Path of a `claude` executable to use instead of the one bundled with the Agent SDK; empty = bundled. */
   claude_executable: z.string().max(4096),
 });
@@ -34,6 +48,10 @@ export const DEFAULT_SETTINGS: Settings = {
   default_cwd: '',
   provider_settings: {},
   persist_debounce_ms: 2000,
+  generator_idle_ms: 30 * 60_000,
+  session_reap_interval_ms: 60_000,
+  session_idle_timeout_ms: 30 * 60_000,
+  max_sessions: 20,
   claude_executable: '',
 };
 

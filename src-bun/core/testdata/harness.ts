@@ -26,7 +26,7 @@ export function createHarness(opts: { dataDir?: string; clients?: boolean; stopG
       published.push(p);
       for (const w of [...waiters]) if (w.match(p)) { waiters.splice(waiters.indexOf(w), 1); w.resolve(p); }
     },
-    spawn: (env, cb) => spawnSidecar(argv, env, cb, clock.now),
+    spawn: (env, cb) => spawnSidecar(argv, env, cb),
   });
 
   /** Resolves with the first published event (already seen or future) that matches. */
