@@ -18,9 +18,15 @@ let turn: { controller: AbortController; done: Promise<void> } | null = null;
 
 async function runTurn(prompt: string, controller: AbortController): Promise<void> {
   write({ type: 'status', status: 'running' });
+  // Runners report a provider failure as an `error` event and then throw; show it once.
+  let reported = false;
+  const emit = (event: AgentEvent) => {
+    if (event.type === 'error') reported = true;
+    write(event);
+  };
   try {
     if (!runner) throw new ProviderError('the sidecar got a prompt before its provider started');
-    await runner.runTurn({ prompt, signal: controller.signal }, write);
+    await runner.runTurn({ prompt, signal: controller.signal }, emit);
     if (controller.signal.aborted) write({ type: 'status', status: 'done', reason: 'stopped' });
     else write({ type: 'status', status: 'done', reason: 'completed' });
   } catch (e) {
@@ -30,7 +36,7 @@ async function runTurn(prompt: string, controller: AbortController): Promise<voi
     }
     const message = e instanceof Error ? e.message : String(e);
     const fatal = e instanceof ProviderError ? e.fatal : undefined;
-    write({ type: 'error', message, ...(fatal ? { fatal } : {}) });
+    if (!reported) write({ type: 'error', message, ...(fatal ? { fatal } : {}) });
     write({ type: 'status', status: 'error', reason: 'provider_error', message });
   }
 }

@@ -7,6 +7,7 @@ import type { Clock } from './clock';
 import { createProjects } from './projects';
 import { createSessionManager, type Logger, type Publish, type SpawnSidecar } from './session-manager';
 import { createStore } from './store';
+import { reapOrphans } from './supervisor';
 
 export type CoreDeps = {
   /** Folder of corral.db; `':memory:'` keeps the database in memory (tests). */
@@ -19,11 +20,14 @@ export type CoreDeps = {
   log: Logger;
   /** SIGTERM→SIGKILL grace of a stopped sidecar, ms (default 5000). */
   stopGraceMs?: number;
+  /** CPU ticks of a process group, for zombie detection (default: /proc). */
+  cpuTicks?: (pgid: number) => number | null;
 };
 
 /** Opens the database, marks sessions the last run left running as interrupted, and wires the services. */
 export function createCore(deps: CoreDeps) {
   const store = createStore(deps.dataDir === ':memory:' ? ':memory:' : join(deps.dataDir, 'corral.db'));
+  reapOrphans(store, deps.log);
   const sessions = createSessionManager({ ...deps, store });
   const interrupted = sessions.markInterrupted();
   if (interrupted) deps.log.info(`${interrupted} session(s) were running when Corral last stopped; marked interrupted`);
@@ -33,8 +37,8 @@ export function createCore(deps: CoreDeps) {
     sessions,
     projects,
     /** Graceful shutdown (see SessionManager.shutdown), then closes the database. */
-    async shutdown(graceMs?: number) {
-      const result = await sessions.shutdown(graceMs);
+    async shutdown() {
+      const result = await sessions.shutdown();
       store.close();
       return result;
     },

@@ -32,7 +32,7 @@ describe('session manager', () => {
     expect(row).toMatchObject({ status: 'done', reason: 'completed', providerSessionId: expect.stringMatching(/^prov-/), costUsd: 0.0025 });
   });
 
-  it('continues the same session on a follow-up, summing cost and keeping seqIds monotonic', async () => {
+  it("continues the same session on a follow-up, keeping the provider's running cost totals and monotonic seqIds", async () => {
     const h = setup();
     const res = h.core.sessions.start({ projectId: h.project.id, provider: 'claude', prompt: 'echo one' });
     if (!res.ok) throw new Error(res.error);
@@ -50,7 +50,7 @@ describe('session manager', () => {
     const first = h.core.sessions.start({ projectId: h.project.id, provider: 'claude', prompt: 'hang' });
     expect(first.ok).toBe(true);
     expect(h.core.sessions.start({ projectId: h.project.id, provider: 'claude', prompt: 'hang' })).toEqual({ ok: false, error: 'Session start already in progress' });
-    return h.core.shutdown(100);
+    return h.core.shutdown();
   });
 
   it('refuses a cwd outside the project with a clear error', () => {
@@ -123,7 +123,7 @@ describe('session manager', () => {
     expect(h.core.store.messages.load(res.sessionId)).toHaveLength(0);
     h.clock.advance(2000);
     expect(h.core.store.messages.load(res.sessionId)).toHaveLength(1);
-    await h.core.shutdown(100);
+    await h.core.shutdown();
   });
 
   it('writes acknowledged messages and any older unacknowledged ones', async () => {
@@ -146,7 +146,7 @@ describe('session manager', () => {
     if (!res.ok) throw new Error(res.error);
     await h.statusOf(res.sessionId, 'running');
     const pid = h.core.sessions.inspect(res.sessionId)!.pid!;
-    const { saved, stopped } = await h.core.shutdown(500);
+    const { saved, stopped } = await h.core.shutdown();
     expect({ saved, stopped }).toEqual({ saved: 1, stopped: 1 });
     expect(() => process.kill(pid, 0)).toThrow();
 
@@ -158,6 +158,6 @@ describe('session manager', () => {
     expect(msgs.map((m) => m.seqId)).toEqual([1, 2]);
     // The follow-up resumed the provider session recorded before the restart.
     expect(again.core.store.sessions.get(res.sessionId)?.providerSessionId).toBe(`prov-${pid}`);
-    await again.core.shutdown(100);
+    await again.core.shutdown();
   });
 });

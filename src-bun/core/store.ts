@@ -48,6 +48,7 @@ export function createStore(file: string) {
     getSession: db.query<SessionRow, [string]>('SELECT * FROM sessions WHERE id = ?'),
     lastSession: db.query<SessionRow, [string]>('SELECT * FROM sessions WHERE project_id = ? ORDER BY created_at DESC, rowid DESC LIMIT 1'),
     sessionsByStatus: db.query<SessionRow, [string, string]>('SELECT * FROM sessions WHERE status IN (?, ?)'),
+    sessionsWithSidecar: db.query<SessionRow, []>('SELECT * FROM sessions WHERE sidecar_pid IS NOT NULL'),
     insertMessage: db.query('INSERT OR IGNORE INTO messages (session_id, seq_id, ts, event_json) VALUES (?, ?, ?, ?)'),
     loadMessages: db.query<{ seq_id: number; ts: number; event_json: string }, [string]>('SELECT seq_id, ts, event_json FROM messages WHERE session_id = ? ORDER BY seq_id'),
     maxSeq: db.query<{ m: number | null }, [string]>('SELECT MAX(seq_id) AS m FROM messages WHERE session_id = ?'),
@@ -80,6 +81,8 @@ export function createStore(file: string) {
       last: (projectId: string): StoredSession | null => { const r = q.lastSession.get(projectId); return r ? toRecord(r) : null; },
       /** Sessions whose status is one of the two given, e.g. the ones that were live when the app died. */
       withStatus: (a: SessionStatus, b: SessionStatus): StoredSession[] => q.sessionsByStatus.all(a, b).map(toRecord),
+      /** Sessions with a recorded sidecar pid (after a crash: possible orphans). */
+      withSidecar: (): StoredSession[] => q.sessionsWithSidecar.all().map(toRecord),
       /** Updates the given columns of a session; unknown sessions are ignored (returns false). */
       update(id: string, patch: Partial<Omit<StoredSession, 'id' | 'projectId' | 'createdAt'>>): boolean {
         const cols: Record<string, string> = {

@@ -67,11 +67,14 @@ export const AgentEventSchema = z.discriminatedUnion('type', [
     message: z.string().max(65536).optional(),
   }),
   /**
-   * Cost of one turn, from the provider's own figures (Claude Code `result`),
-   * emitted once when the turn ends; the main process adds it to the
-   * session's totals. `costUsd` is USD, `null` when the provider reports none
-   * (Codex). `contextTokens`/`contextWindow` are tokens in use at the end of
-   * the turn and the model's window, where reported.
+   * Cost of the provider session so far, from the provider's own figures
+   * (Claude Code `result.total_cost_usd`/`modelUsage`, Codex
+   * `turn.completed.usage`): running totals, which on resume include earlier
+   * turns. `costUsd` is USD, `null` when the provider reports none (Codex).
+   * `contextTokens`/`contextWindow` are tokens in use at the end of the turn
+   * and the model's window, where reported. Totals only grow: the main
+   * process keeps the larger of what it had and what arrives, so a failed
+   * turn that reports zero does not erase them.
    */
   z.object({
     type: z.literal('cost'),

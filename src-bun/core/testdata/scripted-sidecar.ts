@@ -32,7 +32,7 @@ await readLines(Bun.stdin.stream(), {
     switch (word) {
       case 'echo':
         out({ type: 'text', id: `a${turn}`, role: 'assistant', text: `you said ${rest.join(' ')}` });
-        out({ type: 'cost', costUsd: 0.0025, inputTokens: 100, outputTokens: 20 });
+        out({ type: 'cost', costUsd: 0.0025 * turn, inputTokens: 100 * turn, outputTokens: 20 * turn });
         out({ type: 'status', status: 'done', reason: 'completed' });
         return;
       case 'env':

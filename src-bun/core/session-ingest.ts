@@ -1,0 +1,160 @@
+/**
+ * Where sidecar events enter the main process: seqIds are stamped here,
+ * events are held until acknowledged as saved, batched to the UI, and the
+ * session row is kept current. This is the hot path: no per-event I/O
+ * beyond the outbox push.
+ */
+import type { AgentEvent, SessionStatus, StatusReason, WireMessage } from '../../src/shared/events';
+import type { EventName, EventPayload } from '../../src/shared/rpc';
+import type { Clock, TimerHandle } from './clock';
+import type { ResolvedOptions } from './session-options';
+import type { SidecarHandle } from './sidecar-process';
+import type { Store, StoredSession } from './store';
+import { UnackedBuffer } from './unacked-buffer';
+
+export type Publish = <E extends EventName>(event: E, payload: EventPayload<E>) => void;
+export type Logger = { info(msg: string): void; warn(msg: string): void; error(msg: string): void };
+
+/** A session the main process is holding in memory (it may or may not have a sidecar). */
+export type Live = {
+  record: StoredSession;
+  options: ResolvedOptions;
+  sidecar: SidecarHandle | null;
+  nextSeq: number;
+  turnRunning: boolean;
+  /** Set while a stop, close or shutdown is taking the sidecar down, so its exit is not a crash. */
+  stopping: Promise<void> | null;
+  outbox: WireMessage[];
+  flushTimer: TimerHandle | null;
+  /** ms since epoch of the last event or prompt: drives zombie detection and the idle reaper. */
+  lastActivityAt: number;
+  /** The prompt of the running (or last) turn, re-sent when recovering from a crash. */
+  lastPrompt: string | null;
+  /** Crashes since the last completed turn. */
+  crashes: number;
+  /** The provider reported an error that must never be retried. */
+  fatal: boolean;
+  /** Pending cancellations: zombie watch, crash recovery. */
+  watch: { cancel(): void } | null;
+  recovery: TimerHandle | null;
+};
+
+export const LIVE_STATUSES: readonly SessionStatus[] = ['starting', 'running'];
+
+export function createIngest(deps: { store: Store; clock: Clock; publish: Publish; hasClients: () => boolean; log: Logger }) {
+  const { store, clock, publish, log } = deps;
+  const unacked = new UnackedBuffer();
+
+  function sendOutbox(s: Live): void {
+    if (s.outbox.length === 0) return;
+    const messages = s.outbox;
+    s.outbox = [];
+    publish('agent.message', { sessionId: s.record.id, messages });
+  }
+
+  /** Writes every unacknowledged event of a session; idempotent. Returns how many were written. */
+  function flushSession(sessionId: string): number {
+    const pending = unacked.pending(sessionId);
+    if (pending.length === 0) return 0;
+    const last = pending[pending.length - 1].seqId;
+    try {
+      store.messages.save(sessionId, pending);
+    } catch (e) {
+      log.error(`could not save ${pending.length} messages of session ${sessionId}: ${String(e)}`);
+      return 0;
+    }
+    return unacked.ackThrough(sessionId, last).length;
+  }
+
+  /**
+   * Without a UI the main process saves on the debounce window itself. With
+   * one, it still saves after three windows, so a UI that stops acknowledging
+   * (a hung tab) costs at most that much on a crash. Writes are idempotent.
+   */
+  function scheduleSelfFlush(s: Live): void {
+    if (s.flushTimer) return;
+    const windowMs = store.settings.getAll().persist_debounce_ms;
+    s.flushTimer = clock.setTimeout(() => {
+      s.flushTimer = null;
+      flushSession(s.record.id);
+    }, deps.hasClients() ? windowMs * 3 : windowMs);
+  }
+
+  /** Records and publishes a status; queued messages go out first so the UI sees them in order. */
+  function setStatus(s: Live, status: SessionStatus, reason: StatusReason | null = null, error: string | null = null): void {
+    sendOutbox(s);
+    s.record = { ...s.record, status, reason, error, updatedAt: clock.now() };
+    store.sessions.update(s.record.id, { status, reason, error, updatedAt: s.record.updatedAt });
+    publish('agent.status', { sessionId: s.record.id, status, ...(reason ? { reason } : {}), ...(error ? { error } : {}) });
+    if (!LIVE_STATUSES.includes(status) && !deps.hasClients()) flushSession(s.record.id);
+  }
+
+  /** Stamps an event with the next seqId, keeps it until acknowledged, and queues it for the UI. */
+  function admit(s: Live, event: AgentEvent): WireMessage {
+    const message: WireMessage = { seqId: s.nextSeq++, ts: clock.now(), event };
+    s.lastActivityAt = message.ts;
+    unacked.push(s.record.id, message);
+    // Batch what arrives in one read; sent before any status so order is kept.
+    if (s.outbox.push(message) === 1) queueMicrotask(() => sendOutbox(s));
+    scheduleSelfFlush(s);
+    return message;
+  }
+
+  function addCost(s: Live, event: Extract<AgentEvent, { type: 'cost' }>): void {
+    const r = s.record;
+    // Providers report running totals; a failed turn may report zeros, so totals only grow.
+    const costUsd = event.costUsd === null ? r.costUsd : Math.max(r.costUsd ?? 0, event.costUsd);
+    s.record = { ...r, costUsd, inputTokens: Math.max(r.inputTokens, event.inputTokens), outputTokens: Math.max(r.outputTokens, event.outputTokens) };
+    store.sessions.update(r.id, { costUsd, inputTokens: s.record.inputTokens, outputTokens: s.record.outputTokens });
+    sendOutbox(s);
+    publish('agent.cost', {
+      sessionId: r.id, costUsd, inputTokens: s.record.inputTokens, outputTokens: s.record.outputTokens,
+      ...(event.contextTokens !== undefined ? { contextTokens: event.contextTokens } : {}),
+      ...(event.contextWindow !== undefined ? { contextWindow: event.contextWindow } : {}),
+    });
+  }
+
+  /** Handles one validated event from a session's sidecar. */
+  function onEvent(s: Live, event: AgentEvent): void {
+    s.lastActivityAt = clock.now();
+    switch (event.type) {
+      case 'status':
+        if (event.status === 'running') {
+          s.turnRunning = true;
+          setStatus(s, 'running');
+        } else if (event.status === 'done' || event.status === 'error') {
+          s.turnRunning = false;
+          if (event.status === 'done' && event.reason !== 'stopped') s.crashes = 0;
+          if (!s.stopping) setStatus(s, event.status, event.reason ?? (event.status === 'done' ? 'completed' : 'provider_error'), event.message ?? null);
+        }
+        return;
+      case 'init':
+        s.record = { ...s.record, providerSessionId: event.providerSessionId, model: event.model ?? s.record.model };
+        store.sessions.update(s.record.id, { providerSessionId: event.providerSessionId, model: s.record.model });
+        return;
+      case 'cost':
+        return addCost(s, event);
+      case 'error':
+        if (event.fatal) s.fatal = true;
+        admit(s, event);
+        return;
+      default:
+        admit(s, event);
+    }
+  }
+
+  return {
+    unacked, sendOutbox, flushSession, setStatus, admit, onEvent,
+    /** The UI saved these messages: write them (idempotent) and stop holding them, with any older ones it skipped. */
+    acknowledge(sessionId: string, messages: readonly WireMessage[]): number {
+      if (!store.sessions.get(sessionId)) throw new Error(`Unknown session ${sessionId}`);
+      store.messages.save(sessionId, messages);
+      const through = messages.reduce((max, m) => Math.max(max, m.seqId), -1);
+      // Anything older the UI never saw (a reloaded tab) is still ours to write.
+      store.messages.save(sessionId, unacked.pending(sessionId).filter((m) => m.seqId <= through));
+      unacked.ackThrough(sessionId, through);
+      return store.messages.maxSeqId(sessionId);
+    },
+  };
+}
+export type Ingest = ReturnType<typeof createIngest>;
