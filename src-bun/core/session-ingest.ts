@@ -34,6 +34,8 @@ export type Live = {
   crashes: number;
   /** The provider reported an error that must never be retried. */
   fatal: boolean;
+  /** Permission requests the agent is waiting on the user for (ids); while any is open the session is not a zombie. */
+  awaitingInput: Set<string>;
   /** Pending cancellations: zombie watch, crash recovery. */
   watch: { cancel(): void } | null;
   recovery: TimerHandle | null;
@@ -136,6 +138,10 @@ export function createIngest(deps: { store: Store; clock: Clock; publish: Publis
         return addCost(s, event);
       case 'error':
         if (event.fatal) s.fatal = true;
+        admit(s, event);
+        return;
+      case 'permission_request':
+        s.awaitingInput.add(event.id);
         admit(s, event);
         return;
       default:

@@ -53,7 +53,7 @@ export function createSessionManager(deps: SessionManagerDeps) {
   function newLive(record: StoredSession, options: ResolvedOptions, nextSeq: number): Live {
     return {
       record, options, nextSeq, sidecar: null, turnRunning: false, stopping: null, outbox: [], flushTimer: null,
-      lastActivityAt: clock.now(), lastPrompt: null, crashes: 0, fatal: false, watch: null, recovery: null,
+      lastActivityAt: clock.now(), lastPrompt: null, crashes: 0, fatal: false, watch: null, recovery: null, awaitingInput: new Set(),
     };
   }
 
@@ -86,7 +86,7 @@ export function createSessionManager(deps: SessionManagerDeps) {
     s.watch?.cancel();
     s.watch = watchForZombie({
       clock, pgid: handle.pid, idleMs: settings().generator_idle_ms, cpuTicks: deps.cpuTicks ?? groupCpuTicks,
-      lastOutputAt: () => (s.turnRunning ? s.lastActivityAt : clock.now()),
+      lastOutputAt: () => (s.turnRunning && s.awaitingInput.size === 0 ? s.lastActivityAt : clock.now()),
       onZombie: () => void killZombie(s),
     });
   }
@@ -260,6 +260,16 @@ export function createSessionManager(deps: SessionManagerDeps) {
         if (wasLive) setStatus(s, 'done', 'stopped');
       });
       return { ok: true };
+    },
+
+    /** Sends the user's choice for a permission request to the agent. */
+    answerPermission(sessionId: string, requestId: string, optionId: string): Result {
+      const s = live.get(sessionId);
+      if (!s?.sidecar) return { ok: false, error: 'The session is not running' };
+      if (!s.awaitingInput.has(requestId)) return { ok: false, error: `No pending permission request ${requestId}` };
+      s.awaitingInput.delete(requestId);
+      s.lastActivityAt = clock.now();
+      return s.sidecar.send({ type: 'permission', id: requestId, optionId }) ? { ok: true } : { ok: false, error: 'The agent sidecar is not accepting input' };
     },
 
     acknowledge: (sessionId: string, messages: readonly WireMessage[]): number => ingest.acknowledge(sessionId, messages),

@@ -2,8 +2,9 @@
 import type { Core } from '../core/core';
 import type { Handlers } from '../../src/shared/rpc';
 
-export const agentHandlers = (core: Core): Pick<Handlers, 'agent.start' | 'agent.prompt' | 'agent.stop'> => ({
+export const agentHandlers = (core: Core): Pick<Handlers, 'agent.start' | 'agent.prompt' | 'agent.permission' | 'agent.stop'> => ({
   'agent.start': (p) => core.sessions.start(p),
   'agent.prompt': ({ sessionId, prompt }) => core.sessions.prompt(sessionId, prompt),
+  'agent.permission': ({ sessionId, requestId, optionId }) => core.sessions.answerPermission(sessionId, requestId, optionId),
   'agent.stop': ({ sessionId }) => core.sessions.stop(sessionId),
 });

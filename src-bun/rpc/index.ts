@@ -3,6 +3,7 @@ import type { Core } from '../core/core';
 import type { Handlers } from '../../src/shared/rpc';
 import { agentHandlers } from './agent';
 import { projectsHandlers } from './projects';
+import { providersHandlers } from './providers';
 import { sessionHandlers } from './session';
 import { settingsHandlers } from './settings';
 
@@ -11,4 +12,5 @@ export const createHandlers = (core: Core): Handlers => ({
   ...agentHandlers(core),
   ...sessionHandlers(core),
   ...settingsHandlers(core),
+  ...providersHandlers(core),
 });

@@ -18,6 +18,11 @@ export const agentRequests = {
     params: z.object({ sessionId, prompt }).strict(),
     response: z.union([z.object({ ok: z.literal(true) }), z.object({ ok: z.literal(false), error: z.string() })]),
   },
+  /** The user's answer to a `permission_request` event: the chosen option id, sent back to the agent. */
+  'agent.permission': {
+    params: z.object({ sessionId, requestId: z.string().min(1).max(512), optionId: z.string().min(1).max(512) }).strict(),
+    response: z.union([z.object({ ok: z.literal(true) }), z.object({ ok: z.literal(false), error: z.string() })]),
+  },
   /** Stops the running turn and the sidecar; the session ends `done` with reason `stopped`. */
   'agent.stop': { params: z.object({ sessionId }).strict(), response: z.object({ ok: z.boolean() }) },
 };

@@ -11,10 +11,11 @@
 import type { z } from 'zod';
 import { agentEvents, agentRequests } from './agent';
 import { projectsRequests } from './projects';
+import { providersRequests } from './providers';
 import { sessionRequests } from './session';
 import { settingsRequests } from './settings';
 
-export const requestSchemas = { ...projectsRequests, ...agentRequests, ...sessionRequests, ...settingsRequests };
+export const requestSchemas = { ...projectsRequests, ...agentRequests, ...sessionRequests, ...settingsRequests, ...providersRequests };
 export const eventSchemas = { ...agentEvents };
 
 export type RequestName = keyof typeof requestSchemas;

@@ -1,0 +1,19 @@
+/** RPC domain `providers`: which agent providers can run on this machine. */
+import { z } from 'zod';
+import { ProviderIdSchema } from '../providers';
+
+/** One provider's availability: binary found and its version, or server reachable; `reason` says why not. */
+export const ProviderInfoSchema = z.object({
+  id: ProviderIdSchema,
+  label: z.string(),
+  available: z.boolean(),
+  version: z.string().nullable(),
+  reason: z.string().nullable(),
+  /** Models the provider offers, where it can list them (Ollama `/api/tags`). */
+  models: z.array(z.string()),
+});
+export type ProviderInfo = z.infer<typeof ProviderInfoSchema>;
+
+export const providersRequests = {
+  'providers.list': { params: z.object({}).strict(), response: z.array(ProviderInfoSchema) },
+};
