@@ -36,6 +36,11 @@ export function createCore(deps: CoreDeps) {
     store,
     sessions,
     projects,
+    /** Stores an already-validated setting and applies it at once. */
+    setSetting(key: string, value: unknown): void {
+      store.settings.set(key, value);
+      sessions.settingsChanged();
+    },
     /** Graceful shutdown (see SessionManager.shutdown), then closes the database. */
     async shutdown() {
       const result = await sessions.shutdown();

@@ -59,9 +59,10 @@ export function createSessionManager(deps: SessionManagerDeps) {
 
   /** Makes room under `max_sessions`: closes the idlest idle session, or says why it cannot. */
   function makeRoom(): string | null {
-    const withSidecar = [...live.values()].filter((s) => s.sidecar);
+    // A sidecar being taken down no longer counts: it is on its way out.
+    const withSidecar = [...live.values()].filter((s) => s.sidecar && !s.stopping);
     if (withSidecar.length < settings().max_sessions) return null;
-    const idle = withSidecar.filter((s) => !isLive(s) && !s.stopping).sort((a, b) => a.lastActivityAt - b.lastActivityAt);
+    const idle = withSidecar.filter((s) => !isLive(s)).sort((a, b) => a.lastActivityAt - b.lastActivityAt);
     if (idle.length === 0) return `Too many running sessions (${withSidecar.length} of ${settings().max_sessions}): stop one or wait for one to finish`;
     void softClose(idle[0], 'evicted');
     return null;
@@ -144,20 +145,23 @@ export function createSessionManager(deps: SessionManagerDeps) {
     if (s.stopping) return s.stopping;
     clock.clearTimeout(s.recovery);
     s.recovery = null;
-    s.stopping = (async () => {
-      const sidecar = s.sidecar;
-      if (sidecar) {
-        sidecar.send({ type: 'abort' });
-        await sidecar.kill(graceMs);
+    const done: Promise<void> = (async () => {
+      await Promise.resolve(); // let `s.stopping = done` below run first
+      try {
+        const sidecar = s.sidecar;
+        if (sidecar) {
+          sidecar.send({ type: 'abort' });
+          await sidecar.kill(graceMs);
+        }
+      } finally {
+        // Cleared before the status goes out, so a prompt sent on seeing it is accepted.
+        if (s.stopping === done) s.stopping = null;
       }
       after();
       flushSession(s.record.id);
     })();
-    try {
-      await s.stopping;
-    } finally {
-      s.stopping = null;
-    }
+    s.stopping = done;
+    return done;
   }
 
   /** Soft close: the sidecar stops, the transcript stays, and a later prompt resumes the provider session. */
@@ -198,7 +202,7 @@ export function createSessionManager(deps: SessionManagerDeps) {
   log.info(initial.session_reap_interval_ms > 0 && initial.session_idle_timeout_ms > 0
     ? `idle reaper on: every ${initial.session_reap_interval_ms} ms, closing sessions idle over ${initial.session_idle_timeout_ms} ms with no UI attached`
     : 'idle reaper off');
-  const reaper = startReaper(clock, () => settings().session_reap_interval_ms, reapIdle);
+  let reaper = startReaper(clock, () => settings().session_reap_interval_ms, reapIdle);
 
   return {
     /** Starts a new session with its first prompt. Refusals come back as `{ok:false, error}`, never thrown. */
@@ -315,6 +319,13 @@ export function createSessionManager(deps: SessionManagerDeps) {
       for (const id of unacked.sessions()) saved += flushSession(id);
       for (const s of live.values()) { clock.clearTimeout(s.flushTimer); clock.clearTimeout(s.recovery); s.watch?.cancel(); }
       return { saved, stopped: running.length };
+    },
+
+    /** Applies changed settings that drive timers (the reaper's interval) without a restart. */
+    settingsChanged(): void {
+      if (!accepting) return;
+      reaper.stop();
+      reaper = startReaper(clock, () => settings().session_reap_interval_ms, reapIdle);
     },
 
     /** Live view for diagnostics and tests. */

@@ -44,7 +44,7 @@ export function createStore(file: string) {
     insertProject: db.query('INSERT INTO projects (id, name, path, created_at) VALUES (?, ?, ?, ?)'),
     deleteProject: db.query('DELETE FROM projects WHERE id = ?'),
     insertSession: db.query(`INSERT INTO sessions (id, project_id, provider, status, reason, error, provider_session_id, model, cost_usd,
-      input_tokens, output_tokens, cwd, options_json, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`),
+      input_tokens, output_tokens, cwd, options_json, sidecar_pid, sidecar_start_ticks, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`),
     getSession: db.query<SessionRow, [string]>('SELECT * FROM sessions WHERE id = ?'),
     lastSession: db.query<SessionRow, [string]>('SELECT * FROM sessions WHERE project_id = ? ORDER BY created_at DESC, rowid DESC LIMIT 1'),
     sessionsByStatus: db.query<SessionRow, [string, string]>('SELECT * FROM sessions WHERE status IN (?, ?)'),
@@ -75,7 +75,7 @@ export function createStore(file: string) {
     sessions: {
       insert(s: StoredSession): void {
         q.insertSession.run(s.id, s.projectId, s.provider, s.status, s.reason, s.error, s.providerSessionId, s.model, s.costUsd,
-          s.inputTokens, s.outputTokens, s.cwd, s.optionsJson, s.createdAt, s.updatedAt);
+          s.inputTokens, s.outputTokens, s.cwd, s.optionsJson, s.sidecarPid, s.sidecarStartTicks, s.createdAt, s.updatedAt);
       },
       get: (id: string): StoredSession | null => { const r = q.getSession.get(id); return r ? toRecord(r) : null; },
       last: (projectId: string): StoredSession | null => { const r = q.lastSession.get(projectId); return r ? toRecord(r) : null; },

@@ -62,7 +62,7 @@ export function startReaper(clock: Clock, intervalMs: () => number, tick: () => 
     const ms = intervalMs();
     // While disabled, look again in a minute in case the setting changes.
     timer = clock.setTimeout(() => {
-      if (ms > 0) tick();
+      if (intervalMs() > 0) tick();
       schedule();
     }, ms > 0 ? ms : 60_000);
   };

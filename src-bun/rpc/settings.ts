@@ -9,7 +9,7 @@ export const settingsHandlers = (core: Core): Pick<Handlers, 'settings.getAll' |
   'settings.set': ({ key, value }) => {
     const parsed = SettingsSchema.shape[key].safeParse(value);
     if (!parsed.success) throw new Error(`Invalid value for ${key}: ${describeIssues(parsed.error)}`);
-    core.store.settings.set(key, parsed.data);
+    core.setSetting(key, parsed.data);
     return core.store.settings.getAll();
   },
 });

@@ -7,7 +7,7 @@ import { spawnSidecar } from '../sidecar-process';
 
 export type Published = { [E in EventName]: { event: E; payload: EventPayload<E> } }[EventName];
 
-export function createHarness(opts: { dataDir?: string; clients?: boolean; stopGraceMs?: number; baseEnv?: Record<string, string> } = {}) {
+export function createHarness(opts: { dataDir?: string; clients?: boolean; stopGraceMs?: number; baseEnv?: Record<string, string>; cpuTicks?: (pgid: number) => number | null } = {}) {
   const clock = createFakeClock();
   const published: Published[] = [];
   const waiters: { match: (p: Published) => boolean; resolve: (p: Published) => void }[] = [];
@@ -20,6 +20,7 @@ export function createHarness(opts: { dataDir?: string; clients?: boolean; stopG
     hasClients: () => clients,
     baseEnv: opts.baseEnv ?? (process.env as Record<string, string>),
     stopGraceMs: opts.stopGraceMs,
+    cpuTicks: opts.cpuTicks,
     log: { info: (m) => logs.push(m), warn: (m) => logs.push(m), error: (m) => logs.push(m) },
     publish: (event, payload) => {
       const p = { event, payload } as Published;

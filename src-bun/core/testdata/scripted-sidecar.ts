@@ -5,11 +5,13 @@
  * Code is covered by the provider tests and the end-to-end suite.
  *   echo <text>   a turn: text "you said <text>", a cost, done
  *   crash         running, one text, then exit code 3
+ *   crash-once F  crashes like `crash` unless file F exists (it creates F first), else answers like echo
  *   hang          running, then silence (for stop)
  *   stubborn      like hang, but ignores SIGTERM
  *   garbage       bad lines mixed with two good texts, then done
  *   env <KEY>     replies with the value of KEY in its environment
  */
+import { existsSync, writeFileSync } from 'node:fs';
 import { readLines } from '../line-reader';
 
 const out = (o: unknown) => process.stdout.write(JSON.stringify(o) + '\n');
@@ -39,6 +41,14 @@ await readLines(Bun.stdin.stream(), {
         out({ type: 'text', id: `a${turn}`, role: 'assistant', text: `${rest[0]}=${process.env[rest[0]] ?? '<unset>'}` });
         out({ type: 'status', status: 'done', reason: 'completed' });
         return;
+      case 'crash-once':
+        if (existsSync(rest[0])) {
+          out({ type: 'text', id: `a${turn}`, role: 'assistant', text: 'recovered' });
+          out({ type: 'status', status: 'done', reason: 'completed' });
+          return;
+        }
+        writeFileSync(rest[0], 'crashed once');
+        process.exit(3);
       case 'crash':
         out({ type: 'text', id: `a${turn}`, role: 'assistant', text: 'about to crash' });
         process.exit(3);
