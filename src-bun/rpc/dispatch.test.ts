@@ -80,7 +80,7 @@ describe('rpc dispatch', () => {
       'session.messages.save', 'session.messages.load', 'settings.getAll', 'settings.set', 'constructor', '__proto__', 'toString'];
     const values = [null, undefined, 0, -1, 1e308, '', 'x'.repeat(10_000), [], {}, { path: '/' }, { sessionId: 'x' }, true, { key: 'retention_count', value: 'x' }];
     let seed = 42;
-    const rand = (n: number) => { seed = (seed * 1103515245 + 12345) & 0x7fffffff; return seed % n; };
+    const rand = (n: number) => { seed = (Math.imul(seed, 1103515245) + 12345) & 0x7fffffff; return seed % n; };
     let responses = 0;
     for (let i = 0; i < 2000; i++) {
       const res = await dispatch(handlers, { type: 'request', id: i, method: methods[rand(methods.length)], params: values[rand(values.length)] }, { clientId: 'f' });

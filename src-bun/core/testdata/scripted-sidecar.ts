@@ -10,6 +10,7 @@
  *   stubborn      like hang, but ignores SIGTERM
  *   garbage       bad lines mixed with two good texts, then done
  *   env <KEY>     replies with the value of KEY in its environment
+ *   fuzz <N> <S>  N lines, seed S: valid texts (ids v0, v1, …) among random, truncated, mutated, unknown and oversized lines
  */
 import { existsSync, writeFileSync } from 'node:fs';
 import { readLines } from '../line-reader';
@@ -20,7 +21,7 @@ let turn = 0;
 
 await readLines(Bun.stdin.stream(), {
   oversized: () => {},
-  line(text) {
+  async line(text) {
     const cmd = JSON.parse(text);
     if (cmd.type === 'start') {
       resumeId = cmd.config.resumeId;
@@ -62,8 +63,33 @@ await readLines(Bun.stdin.stream(), {
         out({ type: 'text', id: 'g2', role: 'assistant', text: 'two' });
         out({ type: 'status', status: 'done', reason: 'completed' });
         return;
+      case 'fuzz':
+        await fuzz(Number(rest[0]), Number(rest[1]));
+        out({ type: 'status', status: 'done', reason: 'completed' });
+        return;
       default:
         return; // hang
     }
   },
 });
+
+/** Writes `n` lines; about a third are valid events. Valid texts carry ids v0.. in order, so a test can check all arrived. */
+async function fuzz(n: number, seed: number): Promise<void> {
+  let state = seed;
+  const rand = (k: number) => { state = (Math.imul(state, 1103515245) + 12345) & 0x7fffffff; return state % k; };
+  const valid = (i: number) => JSON.stringify({ type: 'text', id: `v${i}`, role: 'assistant', text: `valid ${i}` });
+  let v = 0;
+  const chunks: string[] = [];
+  for (let i = 0; i < n; i++) {
+    const kind = rand(8);
+    if (kind <= 2) chunks.push(valid(v++));
+    else if (kind === 3) chunks.push(Array.from({ length: rand(200) }, () => String.fromCharCode(rand(0x3000) + 1)).join('').replace(/\n/g, ' '));
+    else if (kind === 4) chunks.push(valid(-1).slice(0, rand(40)));
+    else if (kind === 5) chunks.push(JSON.stringify({ type: 'text', id: rand(2) ? 7 : null, role: 'robot', text: { nested: true } }));
+    else if (kind === 6) chunks.push(JSON.stringify({ type: ['status', 'cost', 'mystery', '__proto__'][rand(4)], status: 'exploded', costUsd: -1 }));
+    else chunks.push('[1,2,3]');
+    if (i === Math.floor(n / 2)) chunks.push(`{"type":"text","id":"big","role":"assistant","text":"${'x'.repeat(9 * 1024 * 1024)}"}`);
+    if (chunks.length >= 200) { process.stdout.write(chunks.join('\n') + '\n'); chunks.length = 0; await Bun.sleep(0); }
+  }
+  if (chunks.length) process.stdout.write(chunks.join('\n') + '\n');
+}
