@@ -46,6 +46,14 @@ async function turn(runner: ReturnType<typeof createClaudeRunner>, prompt: strin
 
 const ofType = <T extends AgentEvent['type']>(events: AgentEvent[], type: T) =>
   events.filter((e): e is Extract<AgentEvent, { type: T }> => e.type === type);
+/** Complete text blocks (the runner also streams `append` deltas on the same id before each). */
+const finalTexts = (events: AgentEvent[]) => ofType(events, 'text').filter((t) => t.mode === 'replace').map((t) => t.text);
+/** What a pane shows per text id once deltas are merged. */
+const merged = (events: AgentEvent[]) => {
+  const byId = new Map<string, string>();
+  for (const t of ofType(events, 'text')) byId.set(t.id, t.mode === 'append' ? (byId.get(t.id) ?? '') + t.text : t.text);
+  return [...byId.values()];
+};
 
 describe('Claude runner with the real Claude Code CLI', () => {
   it('runs a tool turn, then resumes the same Claude session for a follow-up', async () => {
@@ -66,7 +74,9 @@ describe('Claude runner with the real Claude Code CLI', () => {
     const second = await turn(runner, '[scenario:text] What did you do?');
     expect(second.error).toBeUndefined();
     expect(ofType(second.events, 'init')[0]!.providerSessionId).toBe(init!.providerSessionId);
-    expect(ofType(second.events, 'text').map((t) => t.text)).toEqual([FINAL_TEXT.text]);
+    expect(finalTexts(second.events)).toEqual([FINAL_TEXT.text]);
+    expect(ofType(second.events, 'text').filter((t) => t.mode === 'append').length).toBeGreaterThan(1);
+    expect(merged(second.events)).toEqual([FINAL_TEXT.text]);
     // The resumed session's cost is a running total.
     expect(ofType(second.events, 'cost')[0]!.costUsd!).toBeGreaterThan(firstCost!.costUsd!);
     await runner.close();
@@ -101,12 +111,12 @@ describe('Claude runner with the real Claude Code CLI', () => {
     expect(ofType(events, 'init')).toHaveLength(1);
     expect(ofType(events, 'error')).toEqual([]);
     // Interrupted, not killed: Claude Code hands back the partial text and the cost so far.
-    expect(ofType(events, 'text')[0]!.text).toStartWith('tick 1 ');
+    expect(merged(events)[0]).toStartWith('tick 1 ');
     expect(ofType(events, 'cost')[0]!.costUsd!).toBeGreaterThan(0);
     // The runner is free for the next turn.
     const next = await turn(runner, '[scenario:text] Again.');
     expect(next.error).toBeUndefined();
-    expect(ofType(next.events, 'text').map((t) => t.text)).toEqual([FINAL_TEXT.text]);
+    expect(finalTexts(next.events)).toEqual([FINAL_TEXT.text]);
   });
 
   it('throws a retryable ProviderError on HTTP 500 without retrying, and a fatal one for prompt too long', async () => {

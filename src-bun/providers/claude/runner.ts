@@ -53,6 +53,8 @@ export function claudeOptions(config: RunnerConfig, abortController: AbortContro
     env,
     abortController,
     permissionMode: config.permissionMode,
+    // Stream text and thinking as it is generated (stream_event deltas), not one block at the end.
+    includePartialMessages: true,
     systemPrompt: { type: 'preset', preset: 'claude_code', ...(config.systemPrompt ? { append: config.systemPrompt } : {}) },
     stderr,
     ...(bypass ? { allowDangerouslySkipPermissions: true } : {}),
