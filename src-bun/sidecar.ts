@@ -13,7 +13,6 @@ import { SidecarCommandSchema, type SidecarCommand } from './sidecar-protocol';
 const write = (event: AgentEvent) => process.stdout.write(JSON.stringify(event) + '\n');
 
 let runner: ProviderRunner | null = null;
-let config: RunnerConfig | null = null;
 let turn: { controller: AbortController; done: Promise<void> } | null = null;
 
 async function runTurn(prompt: string, controller: AbortController): Promise<void> {
@@ -41,19 +40,26 @@ async function runTurn(prompt: string, controller: AbortController): Promise<voi
   }
 }
 
+/** Settles once the provider from `start` is loaded; a prompt that arrives meanwhile waits for it. */
+let ready: Promise<void> = Promise.resolve();
+
+async function startProvider(next: RunnerConfig): Promise<void> {
+  try {
+    runner = await createRunner(next);
+  } catch (e) {
+    const message = e instanceof Error ? e.message : String(e);
+    write({ type: 'error', message, ...(e instanceof ProviderError && e.fatal ? { fatal: e.fatal } : {}) });
+    write({ type: 'status', status: 'error', reason: 'provider_error', message });
+  }
+}
+
 async function handle(command: SidecarCommand): Promise<void> {
   switch (command.type) {
     case 'start':
-      config = command.config;
-      try {
-        runner = await createRunner(config);
-      } catch (e) {
-        const message = e instanceof Error ? e.message : String(e);
-        write({ type: 'error', message, ...(e instanceof ProviderError && e.fatal ? { fatal: e.fatal } : {}) });
-        write({ type: 'status', status: 'error', reason: 'provider_error', message });
-      }
+      ready = startProvider(command.config);
       return;
     case 'prompt': {
+      await ready;
       if (turn) {
         write({ type: 'error', message: 'A turn is already running; stop it before sending another prompt' });
         return;
@@ -95,9 +101,14 @@ async function main(): Promise<void> {
   process.exit(0);
 }
 
+/** On SIGTERM the turn is aborted and given up to 2 s to end, so the agent CLI exits (and is reaped) before we do. */
 process.on('SIGTERM', () => {
   turn?.controller.abort(new Error('sidecar terminated'));
-  void (async () => { await runner?.close(); process.exit(143); })();
+  void (async () => {
+    await Promise.race([turn?.done, Bun.sleep(2000)]);
+    await runner?.close();
+    process.exit(143);
+  })();
 });
 
 void main();

@@ -22,3 +22,5 @@ step "build UI"
 vite build --logLevel warn
 step "end to end (Chromium + real agent CLIs)"
 bun test --timeout 300000 ./test/e2e/
+step "reliability (real processes, signals and SQLite)"
+bun test/reliability/run.ts

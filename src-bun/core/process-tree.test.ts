@@ -5,7 +5,7 @@ import { killGroup } from './sidecar-process';
 describe('process tree', () => {
   it('parses stat lines whose command name has spaces and parentheses', () => {
     const line = '4242 (my (odd) cmd) S 1 4242 4242 0 -1 4194560 10 0 0 0 7 3 0 0 20 0 1 0 99291 1 1 0';
-    expect(parseStat(line)).toEqual({ pid: 4242, ppid: 1, pgid: 4242, cpuTicks: 10, startTicks: 99291 });
+    expect(parseStat(line)).toEqual({ pid: 4242, state: 'S', ppid: 1, pgid: 4242, cpuTicks: 10, startTicks: 99291 });
     expect(parseStat('garbage')).toBeNull();
   });
 

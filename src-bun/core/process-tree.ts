@@ -9,6 +9,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 
 export type ProcStat = {
   pid: number;
+  /** R running, S sleeping, Z zombie (exited, not yet reaped), … */
+  state: string;
   ppid: number;
   pgid: number;
   /** user + system CPU time, in clock ticks (usually 100 per second) */
@@ -26,7 +28,7 @@ export function parseStat(line: string): ProcStat | null {
   const f = line.slice(close + 2).split(' ');
   const n = (i: number) => Number(f[i - 3]);
   const stat = { pid, ppid: n(4), pgid: n(5), cpuTicks: n(14) + n(15), startTicks: n(22) };
-  return Object.values(stat).every(Number.isFinite) ? stat : null;
+  return Object.values(stat).every(Number.isFinite) ? { ...stat, state: f[0] ?? '?' } : null;
 }
 
 /** The stat of one process, or null if it does not exist (or /proc is unavailable). */
@@ -38,7 +40,7 @@ export function readStat(pid: number): ProcStat | null {
   }
 }
 
-/** Every process in the process group `pgid` (a sidecar and the agent CLI it started). */
+/** Every live (not zombie) process in the process group `pgid` (a sidecar and the agent CLI it started). */
 export function groupMembers(pgid: number): ProcStat[] {
   let entries: string[];
   try {
@@ -50,7 +52,7 @@ export function groupMembers(pgid: number): ProcStat[] {
   for (const name of entries) {
     if (!/^\d+$/.test(name)) continue;
     const s = readStat(Number(name));
-    if (s && s.pgid === pgid) out.push(s);
+    if (s && s.pgid === pgid && s.state !== 'Z') out.push(s);
   }
   return out;
 }

@@ -88,7 +88,8 @@ export function createIngest(deps: { store: Store; clock: Clock; publish: Publis
     s.record = { ...s.record, status, reason, error, updatedAt: clock.now() };
     store.sessions.update(s.record.id, { status, reason, error, updatedAt: s.record.updatedAt });
     publish('agent.status', { sessionId: s.record.id, status, ...(reason ? { reason } : {}), ...(error ? { error } : {}) });
-    if (!LIVE_STATUSES.includes(status) && !deps.hasClients()) flushSession(s.record.id);
+    // A turn that ended (or crashed) is written at once, whoever is attached: nothing received is lost.
+    if (!LIVE_STATUSES.includes(status)) flushSession(s.record.id);
   }
 
   /** Stamps an event with the next seqId, keeps it until acknowledged, and queues it for the UI. */

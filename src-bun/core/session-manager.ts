@@ -145,7 +145,8 @@ export function createSessionManager(deps: SessionManagerDeps) {
     if (s.stopping) return s.stopping;
     clock.clearTimeout(s.recovery);
     s.recovery = null;
-    const done: Promise<void> = (async () => {
+    let done: Promise<void> | null = null;
+    done = (async () => {
       await Promise.resolve(); // let `s.stopping = done` below run first
       try {
         const sidecar = s.sidecar;

@@ -9,7 +9,7 @@ import type { Subprocess } from 'bun';
 import { AgentEventSchema, type AgentEvent } from '../../src/shared/events';
 import type { SidecarCommand } from '../sidecar-protocol';
 import { readLines } from './line-reader';
-import { readStat } from './process-tree';
+import { groupMembers, readStat } from './process-tree';
 
 export type SidecarExit = { code: number | null; signal: string | null };
 
@@ -108,7 +108,13 @@ export function spawnSidecar(argv: string[], env: Record<string, string>, cb: Si
       }
       // The leader may be gone while the agent CLI it started lives on in the group.
       killGroup(proc.pid, 'SIGKILL');
+      await groupGone(proc.pid, 2000);
       return exited;
     },
   };
+}
+
+/** Waits (up to `maxMs`) until no live process is left in group `pgid`, so a stop returns only when the whole tree is gone. */
+async function groupGone(pgid: number, maxMs: number): Promise<void> {
+  for (let waited = 0; waited < maxMs && groupMembers(pgid).length > 0; waited += 25) await Bun.sleep(25);
 }

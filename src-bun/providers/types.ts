@@ -4,7 +4,7 @@
  * AgentEvent[]) live beside each runner.
  */
 import type { AgentEvent, FatalKind } from '../../src/shared/events';
-import type { PermissionMode, ProviderId } from '../../src/shared/providers';
+import type { CodexSandbox, PermissionMode, ProviderId } from '../../src/shared/providers';
 
 /** The sidecar's start command, fully resolved by the main process (settings defaults already applied). */
 export type RunnerConfig = {
@@ -21,6 +21,12 @@ export type RunnerConfig = {
   resumeId?: string;
   /** Path of the agent executable, when a setting overrides the bundled one. */
   executable?: string;
+  /** Ollama: server URL (setting `provider_settings.ollama.host`); unset = `OLLAMA_HOST` in `env`, else http://127.0.0.1:11434. */
+  host?: string;
+  /** ACP: the agent's command line, e.g. `gemini --acp` (setting `provider_settings.acp.command`). */
+  command?: string;
+  /** Codex: sandbox policy; unset = derived from `permissionMode`. */
+  sandbox?: CodexSandbox;
 };
 
 /** One turn: the prompt, and a fresh AbortSignal that only this turn uses. */
@@ -34,6 +40,12 @@ export type Turn = { prompt: string; signal: AbortSignal };
  */
 export interface ProviderRunner {
   runTurn(turn: Turn, emit: (event: AgentEvent) => void): Promise<void>;
+  /**
+   * Answers a `permission_request` the runner emitted (`id`) with one of its
+   * options (`optionId`). Returns false when no such request is pending
+   * (already answered, or its turn ended). Only providers that ask (ACP) implement it.
+   */
+  answerPermission?(id: string, optionId: string): boolean;
   /** Releases whatever the runner holds between turns (child processes, connections). */
   close(): Promise<void>;
 }

@@ -29,7 +29,10 @@ export const FINAL_TEXT = {
   thinking: 'The user wants a quick shell check. I will run one command and report its output.',
   thinkingIntro: 'Let me run a quick command.',
   noTool: 'No suitable tool was offered, so here is a plain answer.',
+  webSearch: 'The search found the scripted result.',
 } as const;
+/** Query of the `web-search` scenario (a hosted tool: the provider runs it, the agent only reports it). */
+export const WEB_SEARCH_QUERY = 'corral scripted search';
 
 const TAG = /\[scenario:([a-z0-9-]+)(?::([^\]\s]+))?\]/gi;
 
@@ -58,9 +61,27 @@ function pickShellTool(toolNames: string[]): string | undefined {
   return toolNames.find((n) => n === 'Bash') ?? toolNames.find((n) => /bash|shell|exec|command/i.test(n));
 }
 
+/** Codex's `exec_command` takes `{cmd}`; Claude's `Bash` and Gemini's `run_shell_command` take `{command, description}`. */
 function shellCall(toolNames: string[], command: string, description: string): ScriptedBlock | undefined {
   const name = pickShellTool(toolNames);
-  return name ? { type: 'tool_use', name, input: { command, description } } : undefined;
+  if (!name) return undefined;
+  return name === 'exec_command' ? { type: 'tool_use', name, input: { cmd: command } } : { type: 'tool_use', name, input: { command, description } };
+}
+
+/** The `*** Begin Patch` text that adds {@link WRITE_FILE} through Codex's freeform `apply_patch` tool. */
+export const WRITE_PATCH = `*** Begin Patch\n*** Add File: ${WRITE_FILE.name}\n${WRITE_FILE.content.split('\n').filter(Boolean).map((l) => `+${l}`).join('\n')}\n*** End Patch\n`;
+
+/**
+ * A file write with whichever write tool is advertised: Claude's `Write` and
+ * Gemini's `write_file` (`{file_path, content}`, absolute path when the cwd is
+ * known), or Codex's freeform `apply_patch`.
+ */
+function writeCall(turn: ParsedTurn): ScriptedBlock | undefined {
+  const filePath = turn.cwd ? `${turn.cwd.replace(/\/+$/, '')}/${WRITE_FILE.name}` : WRITE_FILE.name;
+  const name = ['Write', 'write_file'].find((n) => turn.toolNames.includes(n));
+  if (name) return { type: 'tool_use', name, input: { file_path: filePath, content: WRITE_FILE.content } };
+  if (turn.toolNames.includes('apply_patch')) return { type: 'tool_use', name: 'apply_patch', input: {}, freeform: WRITE_PATCH };
+  return undefined;
 }
 
 function text(textValue: string): ScriptedReply {
@@ -102,11 +123,7 @@ export function replyFor(turn: ParsedTurn, options: ScenarioOptions = {}): Scrip
       return callOrFallback([], shellCall(turn.toolNames, FAILING_COMMAND, 'Read a file that does not exist'));
     case 'write': {
       if (turn.isToolResultFollowUp) return text(FINAL_TEXT.write);
-      const filePath = turn.cwd ? `${turn.cwd.replace(/\/+$/, '')}/${WRITE_FILE.name}` : WRITE_FILE.name;
-      const call: ScriptedBlock | undefined = turn.toolNames.includes('Write')
-        ? { type: 'tool_use', name: 'Write', input: { file_path: filePath, content: WRITE_FILE.content } }
-        : undefined;
-      return callOrFallback([], call);
+      return callOrFallback([], writeCall(turn));
     }
     case 'thinking': {
       if (turn.isToolResultFollowUp) return text(FINAL_TEXT.tool);
@@ -114,6 +131,9 @@ export function replyFor(turn: ParsedTurn, options: ScenarioOptions = {}): Scrip
       const call = shellCall(turn.toolNames, OK_COMMAND, 'Write and print corral-ok');
       return callOrFallback([thinking, { type: 'text', text: FINAL_TEXT.thinkingIntro }], call);
     }
+    case 'web-search':
+      if (!turn.toolNames.includes('web_search')) return text(FINAL_TEXT.noTool);
+      return { kind: 'stream', blocks: [{ type: 'tool_use', name: 'web_search', input: { query: WEB_SEARCH_QUERY } }, { type: 'text', text: FINAL_TEXT.webSearch }], stop: 'end_turn' };
     case 'tool':
     default:
       if (turn.isToolResultFollowUp) return text(FINAL_TEXT.tool);

@@ -5,6 +5,7 @@
  * `scenarios.ts` for the `[scenario:<name>]` prompt tags.
  */
 import { anthropicDialect } from './anthropic';
+import { openaiDialect } from './openai';
 import { EMPTY_SUMMARY, type Dialect, type DialectContext } from './dialect';
 import type { ScenarioOptions } from './scenarios';
 import { sleep } from './streaming';
@@ -16,7 +17,7 @@ export type ModelServerOptions = ScenarioOptions & {
   port?: number;
   /** Called with one line per request, e.g. `POST /v1/messages scenario=tool -> 200`. */
   log?: (line: string) => void;
-  /** Dialects to serve, first match wins; default: Anthropic Messages only. */
+  /** Dialects to serve, first match wins; default: all of {@link DEFAULT_DIALECTS}. */
   dialects?: Dialect[];
 };
 
@@ -30,9 +31,12 @@ export type ModelServer = {
   stop(): Promise<void>;
 };
 
+/** Every dialect the server knows; their routes do not overlap. */
+export const DEFAULT_DIALECTS: Dialect[] = [anthropicDialect, openaiDialect];
+
 /** Starts the scripted model server on 127.0.0.1. */
 export async function startModelServer(opts: ModelServerOptions = {}): Promise<ModelServer> {
-  const dialects = opts.dialects ?? [anthropicDialect];
+  const dialects = opts.dialects ?? DEFAULT_DIALECTS;
   const requests: RecordedRequest[] = [];
   const stopping = new AbortController();
   const idPrefix = Math.random().toString(16).slice(2, 10);

@@ -1,6 +1,6 @@
 /**
  * Dialect-neutral types of the scripted model server. A dialect (Anthropic
- * Messages today; OpenAI Responses, Gemini and Ollama later) parses its own
+ * Messages, OpenAI Responses, Gemini, Ollama) parses its own
  * request body into a {@link ParsedTurn}, the scenario logic turns that into a
  * {@link ScriptedReply}, and the dialect renders the reply in its own wire
  * format (SSE, NDJSON, JSON).
@@ -9,7 +9,7 @@
 /** Scenario names understood by `[scenario:<name>]` / `[scenario:<name>:<arg>]` tags in the prompt. */
 export const SCENARIOS = [
   'tool', 'thinking', 'write', 'tool-error', 'http500', 'prompt-too-long',
-  'auth', 'quota', 'slow', 'silent', 'text',
+  'auth', 'quota', 'slow', 'silent', 'text', 'web-search',
 ] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
 
@@ -42,7 +42,13 @@ export type ParsedTurn = {
 export type ScriptedBlock =
   | { type: 'text'; text: string }
   | { type: 'thinking'; text: string; signature: string }
-  | { type: 'tool_use'; name: string; input: Record<string, unknown> };
+  | {
+      type: 'tool_use';
+      name: string;
+      input: Record<string, unknown>;
+      /** For a freeform tool (OpenAI `custom` tools such as Codex's `apply_patch`): the raw text input sent instead of JSON. */
+      freeform?: string;
+    };
 
 /** Why the scripted model stopped: the dialect maps these to its own stop reasons. */
 export type ScriptedStop = 'end_turn' | 'tool_use';

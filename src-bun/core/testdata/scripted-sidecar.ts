@@ -30,8 +30,9 @@ await readLines(Bun.stdin.stream(), {
     if (cmd.type !== 'prompt') return;
     turn++;
     const [word, ...rest] = String(cmd.prompt).split(' ');
-    out({ type: 'status', status: 'running' });
+    // init first, so a test that saw `running` knows the provider session id is recorded.
     out({ type: 'init', providerSessionId: resumeId ?? `prov-${process.pid}`, model: 'scripted' });
+    out({ type: 'status', status: 'running' });
     switch (word) {
       case 'echo':
         out({ type: 'text', id: `a${turn}`, role: 'assistant', text: `you said ${rest.join(' ')}` });
