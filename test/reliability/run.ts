@@ -61,7 +61,7 @@ function processesIn(dir: string): number[] {
   for (const name of readdirSync('/proc')) {
     if (!/^\d+$/.test(name)) continue;
     try {
-      if (readlinkSync(`/proc/${name}/cwd`).startsWith(dir)) pids.push(Number(name));
+      if (readlinkSync(`/proc/${name}/cwd`).startsWith(dir) && readStat(Number(name))?.state !== 'Z') pids.push(Number(name));
     } catch {
       // gone, or not ours to read
     }
@@ -103,7 +103,10 @@ async function quitDuringStream(signal: 'SIGINT' | 'SIGKILL') {
   const row = db.query('SELECT status, provider_session_id AS sid FROM sessions WHERE id = ?').get(sessionId) as { status: string; sid: string };
   db.close();
   const lost = seen.filter((m) => !stored.has(m.seqId));
-  const orphans = [...groupMembers(sidecarPid).map((s) => s.pid), ...processesIn(p.dir)];
+  // Processes already dying (SIGKILLed by the restart's orphan reaping) get a moment to be gone.
+  const survivors = () => [...groupMembers(sidecarPid).map((s) => s.pid), ...processesIn(p.dir)];
+  for (let waited = 0; waited < 3000 && survivors().length > 0; waited += 100) await Bun.sleep(100);
+  const orphans = survivors();
   // Follow-up resumes the interrupted Claude session.
   const before = model.requests.length;
   const res = await again.client.request('agent.prompt', { sessionId, prompt: 'Are you back? [scenario:text]' });
