@@ -43,7 +43,11 @@ export type Live = {
 
 export const LIVE_STATUSES: readonly SessionStatus[] = ['starting', 'running'];
 
-export function createIngest(deps: { store: Store; clock: Clock; publish: Publish; hasClients: () => boolean; log: Logger }) {
+export function createIngest(deps: {
+  store: Store; clock: Clock; publish: Publish; hasClients: () => boolean; log: Logger;
+  /** Called after a turn ended (done or error) and its events were written. */
+  onTurnEnd?: (s: Live) => void;
+}) {
   const { store, clock, publish, log } = deps;
   const unacked = new UnackedBuffer();
 
@@ -128,7 +132,10 @@ export function createIngest(deps: { store: Store; clock: Clock; publish: Publis
         } else if (event.status === 'done' || event.status === 'error') {
           s.turnRunning = false;
           if (event.status === 'done' && event.reason !== 'stopped') s.crashes = 0;
-          if (!s.stopping) setStatus(s, event.status, event.reason ?? (event.status === 'done' ? 'completed' : 'provider_error'), event.message ?? null);
+          if (!s.stopping) {
+            setStatus(s, event.status, event.reason ?? (event.status === 'done' ? 'completed' : 'provider_error'), event.message ?? null);
+            deps.onTurnEnd?.(s);
+          }
         }
         return;
       case 'init':

@@ -14,6 +14,7 @@ import { createIngest, LIVE_STATUSES, type Live, type Logger, type Publish } fro
 import { resolveOptions, runnerConfig, type ResolvedOptions } from './session-options';
 import type { SidecarCallbacks, SidecarExit, SidecarHandle } from './sidecar-process';
 import type { Store, StoredSession } from './store';
+import { sessionsToPurge } from './retention';
 import { recoveryDecision, startReaper, watchForZombie } from './supervisor';
 
 export type { Logger, Publish } from './session-ingest';
@@ -42,7 +43,10 @@ type Result = { ok: true } | { ok: false; error: string };
 export function createSessionManager(deps: SessionManagerDeps) {
   const { store, clock, log } = deps;
   const live = new Map<string, Live>();
-  const ingest = createIngest(deps);
+  const ingest = createIngest({
+    ...deps,
+    onTurnEnd: (s) => void applyRetention(s.record.projectId).catch((e) => log.error(`retention of project ${s.record.projectId} failed: ${String(e)}`)),
+  });
   const { setStatus, admit, flushSession, sendOutbox, unacked } = ingest;
   const graceMs = deps.stopGraceMs ?? 5000;
   let accepting = true;
@@ -187,6 +191,21 @@ export function createSessionManager(deps: SessionManagerDeps) {
     const s = newLive(record, options, Math.max(store.messages.maxSeqId(sessionId), pendingMax) + 1);
     live.set(sessionId, s);
     return s;
+  }
+
+  /** Applies retention to a project in the database and forgets purged sessions; tells the UI which went. */
+  async function applyRetention(projectId: string): Promise<void> {
+    const ids = sessionsToPurge(store.sessions.ofProject(projectId), clock.now(), settings());
+    if (ids.length === 0) return;
+    // Purged sessions that still hold an idle sidecar are closed first; none of them is mid-turn.
+    await Promise.all(ids.map((id) => live.get(id)).filter((s): s is Live => !!s?.sidecar).map((s) => takeDown(s, () => {})));
+    for (const id of ids) {
+      const s = live.get(id);
+      if (s) { clock.clearTimeout(s.flushTimer); clock.clearTimeout(s.recovery); s.watch?.cancel(); live.delete(id); }
+      unacked.ackThrough(id, Number.MAX_SAFE_INTEGER);
+    }
+    store.sessions.remove(ids);
+    deps.publish('session.purged', { projectId, sessionIds: ids });
   }
 
   function reapIdle(): void {

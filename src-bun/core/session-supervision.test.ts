@@ -139,3 +139,23 @@ describe('zombie detection', () => {
     expect(h.core.sessions.inspect(id)?.pid).toBeNull();
   });
 });
+
+describe('retention on completion', () => {
+  it('keeps the newest N finished sessions of the project in the database, closing purged sidecars', async () => {
+    const h = setup();
+    h.core.setSetting('retention_count', 2);
+    const ids: string[] = [];
+    for (const word of ['one', 'two', 'three']) {
+      const id = h.start(`echo ${word}`);
+      await h.statusOf(id, 'done');
+      ids.push(id);
+      h.clock.advance(1000);
+    }
+    const purged = await h.waitFor((p) => p.event === 'session.purged');
+    expect(purged.payload).toEqual({ projectId: h.project.id, sessionIds: [ids[0]] });
+    expect(h.core.store.sessions.ofProject(h.project.id).map((s) => s.id)).toEqual([ids[2], ids[1]]);
+    expect(h.core.store.messages.load(ids[0])).toEqual([]);
+    expect(h.core.sessions.inspect(ids[0])).toBeNull();
+    await h.core.shutdown();
+  });
+});

@@ -49,6 +49,8 @@ export function createStore(file: string) {
     lastSession: db.query<SessionRow, [string]>('SELECT * FROM sessions WHERE project_id = ? ORDER BY created_at DESC, rowid DESC LIMIT 1'),
     sessionsByStatus: db.query<SessionRow, [string, string]>('SELECT * FROM sessions WHERE status IN (?, ?)'),
     sessionsWithSidecar: db.query<SessionRow, []>('SELECT * FROM sessions WHERE sidecar_pid IS NOT NULL'),
+    sessionsOfProject: db.query<SessionRow, [string]>('SELECT * FROM sessions WHERE project_id = ? ORDER BY created_at DESC, rowid DESC'),
+    deleteSession: db.query('DELETE FROM sessions WHERE id = ?'),
     insertMessage: db.query('INSERT OR IGNORE INTO messages (session_id, seq_id, ts, event_json) VALUES (?, ?, ?, ?)'),
     loadMessages: db.query<{ seq_id: number; ts: number; event_json: string }, [string]>('SELECT seq_id, ts, event_json FROM messages WHERE session_id = ? ORDER BY seq_id'),
     maxSeq: db.query<{ m: number | null }, [string]>('SELECT MAX(seq_id) AS m FROM messages WHERE session_id = ?'),
@@ -81,6 +83,10 @@ export function createStore(file: string) {
       last: (projectId: string): StoredSession | null => { const r = q.lastSession.get(projectId); return r ? toRecord(r) : null; },
       /** Sessions whose status is one of the two given, e.g. the ones that were live when the app died. */
       withStatus: (a: SessionStatus, b: SessionStatus): StoredSession[] => q.sessionsByStatus.all(a, b).map(toRecord),
+      /** A project's sessions, newest first. */
+      ofProject: (projectId: string): StoredSession[] => q.sessionsOfProject.all(projectId).map(toRecord),
+      /** Deletes sessions with their messages (ON DELETE CASCADE), in one transaction. Returns how many rows went. */
+      remove: (ids: readonly string[]): number => db.transaction(() => ids.reduce((n, id) => n + q.deleteSession.run(id).changes, 0))(),
       /** Sessions with a recorded sidecar pid (after a crash: possible orphans). */
       withSidecar: (): StoredSession[] => q.sessionsWithSidecar.all().map(toRecord),
       /** Updates the given columns of a session; unknown sessions are ignored (returns false). */

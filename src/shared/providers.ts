@@ -10,6 +10,31 @@ export const PermissionModeSchema = z.enum(['default', 'acceptEdits', 'bypassPer
 export type PermissionMode = z.infer<typeof PermissionModeSchema>;
 
 /**
+ * Codex sandbox policies (`codex exec --sandbox`): what model-generated
+ * commands may touch. Unset, the runner derives one from the permission mode.
+ */
+export const CODEX_SANDBOX_MODES = ['read-only', 'workspace-write', 'danger-full-access'] as const;
+export const CodexSandboxSchema = z.enum(CODEX_SANDBOX_MODES);
+export type CodexSandbox = z.infer<typeof CodexSandboxSchema>;
+
+/** A ready-made ACP agent command line for the Settings picker; `bin` is the executable the availability probe looks for. */
+export type AcpPreset = { id: string; label: string; command: string; bin: string };
+
+/**
+ * Known ACP agents. Any other command line that speaks ACP on stdio works
+ * too (Settings: `provider_settings.acp.command`).
+ */
+export const ACP_PRESETS: readonly AcpPreset[] = [
+  { id: 'gemini', label: 'Gemini CLI', command: 'gemini --acp', bin: 'gemini' },
+  { id: 'claude-agent-acp', label: 'Claude Code (ACP adapter)', command: 'claude-agent-acp', bin: 'claude-agent-acp' },
+  { id: 'codex-acp', label: 'Codex (ACP adapter)', command: 'codex-acp', bin: 'codex-acp' },
+  { id: 'qwen', label: 'Qwen Code', command: 'qwen --acp', bin: 'qwen' },
+];
+
+/** Default Ollama server when neither the setting nor `OLLAMA_HOST` names one. */
+export const DEFAULT_OLLAMA_HOST = 'http://127.0.0.1:11434';
+
+/**
  * Env keys a user may not set through `extraEnv`: they steer the agent CLIs
  * themselves (their auth, endpoints and nesting guards) and belong in the
  * real environment or in settings.
@@ -39,6 +64,8 @@ export const SessionOptionsSchema = z.object({
   systemPrompt: z.string().max(200_000).optional(),
   maxTurns: z.number().int().min(1).max(1000).optional(),
   extraEnv: ExtraEnvSchema.optional(),
+  /** Codex only: sandbox policy; unset = derived from the permission mode. */
+  sandbox: CodexSandboxSchema.optional(),
   /** Working directory; must be inside the project. Defaults to the project path. */
   cwd: z.string().min(1).max(4096).optional(),
 });

@@ -12,11 +12,11 @@ import type { z } from 'zod';
 import { agentEvents, agentRequests } from './agent';
 import { projectsRequests } from './projects';
 import { providersRequests } from './providers';
-import { sessionRequests } from './session';
+import { sessionEvents, sessionRequests } from './session';
 import { settingsRequests } from './settings';
 
 export const requestSchemas = { ...projectsRequests, ...agentRequests, ...sessionRequests, ...settingsRequests, ...providersRequests };
-export const eventSchemas = { ...agentEvents };
+export const eventSchemas = { ...agentEvents, ...sessionEvents };
 
 export type RequestName = keyof typeof requestSchemas;
 export type EventName = keyof typeof eventSchemas;

@@ -15,6 +15,13 @@ export const sessionRequests = {
     params: z.object({ sessionId, messages: z.array(WireMessageSchema).max(10_000) }).strict(),
     response: z.object({ ok: z.boolean(), savedThroughSeqId: z.number().int() }),
   },
+  /** The project's retained sessions, newest first (the History list). */
+  'session.list': { params: z.object({ projectId: z.string().min(1).max(64) }).strict(), response: z.object({ sessions: z.array(SessionRecordSchema) }) },
   /** Every stored message of a session, ordered by seqId. */
   'session.messages.load': { params: z.object({ sessionId }).strict(), response: z.object({ messages: z.array(WireMessageSchema) }) },
+};
+
+export const sessionEvents = {
+  /** Retention removed these sessions (and their messages) from the database. */
+  'session.purged': z.object({ projectId: z.string(), sessionIds: z.array(z.string()) }),
 };
