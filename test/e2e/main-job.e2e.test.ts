@@ -112,7 +112,8 @@ describe('main job', () => {
     const log = pane(page, 'alpha').getByRole('log', { name: 'Messages' });
     await eventually(() => log.locator('[data-role="user"]').count(), (n) => n === 3, '3 restored user prompts');
     const users = await log.locator('[data-role="user"]').allTextContents();
-    expect(users.map((t) => t.trim().slice(0, 20))).toEqual(['Check the shell work', 'And now just say hel', 'Stream slowly [scena']);
+    // In order, each once (the row starts with its "You" label).
+    expect(users.map((t) => t.replace(/^\s*You\s*/, '').slice(0, 20))).toEqual(['Check the shell work', 'And now just say hel', 'Stream slowly [scena']);
     expect(await log.locator('[data-role]').allTextContents()).toEqual(alphaBefore);
     await nav.getByText('beta', { exact: true }).click();
     await waitForText(pane(page, 'beta').getByRole('log', { name: 'Messages' }).locator('[data-role="tool-result"]'), 'corral-ok');

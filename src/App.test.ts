@@ -1,0 +1,124 @@
+import { fireEvent, render, screen, within } from '@testing-library/svelte';
+import { flushSync } from 'svelte';
+import { describe, expect, it } from 'vitest';
+import type { Project, SessionRecord } from './shared/records';
+import App from './App.svelte';
+import { createFakeClock } from './lib/stores/clock';
+import { createFakeConnection } from './lib/testing/fake-connection';
+import { createFakeRpc } from './lib/testing/fake-rpc';
+import { settle } from './lib/testing/settle';
+import { userText } from './lib/testing/wire';
+
+const alpha: Project = { id: 'p1', name: 'alpha', path: '/work/alpha', createdAt: 1 };
+const beta: Project = { id: 'p2', name: 'beta', path: '/work/beta', createdAt: 2 };
+const record: SessionRecord = {
+  id: 'old', projectId: 'p2', provider: 'claude', status: 'done', reason: 'completed', error: null, providerSessionId: 'x',
+  model: null, costUsd: 0.0123, inputTokens: 5, outputTokens: 7, createdAt: 1, updatedAt: 2,
+};
+
+async function boot(projects: Project[] = [alpha, beta]) {
+  const rpc = createFakeRpc({
+    'projects.list': () => projects,
+    'session.load': ({ projectId }) => ({ session: projectId === 'p2' ? record : null }),
+    'session.messages.load': () => ({ messages: [userText(1, 'restored prompt')] }),
+  });
+  const conn = createFakeConnection();
+  render(App, { props: { rpc: rpc.client, connection: conn.connection, clock: createFakeClock() } });
+  await settle();
+  flushSync();
+  return { rpc, conn };
+}
+
+describe('App', () => {
+  it('lists projects, restores each last session, and shows the selected pane', async () => {
+    const { rpc } = await boot();
+    const nav = screen.getByRole('navigation', { name: 'Projects' });
+    expect(within(nav).getAllByRole('button').map((b) => b.textContent?.trim())).toEqual(['alpha', 'beta']);
+    expect(rpc.callsOf('session.load').map((c) => c.projectId).sort()).toEqual(['p1', 'p2']);
+
+    expect(screen.getByRole('region', { name: 'alpha' })).toBeTruthy();
+    expect(screen.queryByRole('region', { name: 'beta' })).toBeNull();
+
+    await fireEvent.click(within(nav).getByRole('button', { name: 'beta' }));
+    const pane = screen.getByRole('region', { name: 'beta' });
+    expect(screen.queryByRole('region', { name: 'alpha' })).toBeNull();
+    expect(within(pane).getByRole('log', { name: 'Messages' }).textContent).toContain('restored prompt');
+    expect(within(pane).getByLabelText('Cost').textContent).toBe('$0.0123');
+    expect(within(pane).getByRole('status', { name: 'Session status' }).textContent).toContain('done');
+  });
+
+  it('keeps a hidden pane streaming', async () => {
+    const { rpc } = await boot();
+    const nav = screen.getByRole('navigation', { name: 'Projects' });
+    const alphaPane = screen.getByRole('region', { name: 'alpha' });
+    await fireEvent.input(within(alphaPane).getByRole('textbox', { name: 'Prompt' }), { target: { value: 'go' } });
+    await fireEvent.click(within(alphaPane).getByRole('button', { name: 'Send' }));
+    await settle();
+    await fireEvent.click(within(nav).getByRole('button', { name: 'beta' }));
+    rpc.emit('agent.message', { sessionId: 's1', messages: [userText(1, 'while hidden')] });
+    flushSync();
+    await fireEvent.click(within(nav).getByRole('button', { name: 'alpha' }));
+    expect(within(screen.getByRole('region', { name: 'alpha' })).getByRole('log', { name: 'Messages' }).textContent).toContain('while hidden');
+  });
+
+  it('adds a project through the form and shows its pane', async () => {
+    const { rpc } = await boot([]);
+    rpc.handle('projects.add', ({ path }) => ({ id: 'p3', name: 'gamma', path, createdAt: 3 }));
+    await fireEvent.click(screen.getByRole('button', { name: 'Add project' }));
+    await fireEvent.input(screen.getByRole('textbox', { name: 'Project path' }), { target: { value: '/work/gamma' } });
+    await fireEvent.click(screen.getByRole('button', { name: 'Add' }));
+    await settle();
+    flushSync();
+    expect(rpc.callsOf('projects.add')).toEqual([{ path: '/work/gamma' }]);
+    expect(within(screen.getByRole('navigation', { name: 'Projects' })).getByRole('button', { name: 'gamma' })).toBeTruthy();
+    expect(screen.getByRole('region', { name: 'gamma' })).toBeTruthy();
+    expect(screen.queryByRole('textbox', { name: 'Project path' })).toBeNull();
+  });
+
+  it('shows the error of a refused project as an alert and keeps the form open', async () => {
+    const { rpc } = await boot([]);
+    rpc.handle('projects.add', () => Promise.reject(new Error('Not a directory: /etc/passwd')));
+    await fireEvent.click(screen.getByRole('button', { name: 'Add project' }));
+    await fireEvent.input(screen.getByRole('textbox', { name: 'Project path' }), { target: { value: '/etc/passwd' } });
+    await fireEvent.click(screen.getByRole('button', { name: 'Add' }));
+    await settle();
+    flushSync();
+    expect(screen.getByRole('alert').textContent).toContain('Not a directory: /etc/passwd');
+    expect((screen.getByRole('textbox', { name: 'Project path' }) as HTMLInputElement).value).toBe('/etc/passwd');
+  });
+
+  it('shows toasts in the Notifications region: status for success, alert for errors, dismissable', async () => {
+    const { rpc } = await boot();
+    const pane = screen.getByRole('region', { name: 'alpha' });
+    await fireEvent.input(within(pane).getByRole('textbox', { name: 'Prompt' }), { target: { value: 'go' } });
+    await fireEvent.click(within(pane).getByRole('button', { name: 'Send' }));
+    await settle();
+    rpc.emit('agent.status', { sessionId: 's1', status: 'done' });
+    rpc.emit('agent.status', { sessionId: 's1', status: 'error', error: 'model returned 500' });
+    flushSync();
+    const region = screen.getByRole('region', { name: 'Notifications' });
+    expect(within(region).getByRole('status').textContent).toContain('Agent completed on alpha');
+    const alert = within(region).getByRole('alert');
+    expect(alert.textContent).toContain('Agent error on alpha: model returned 500');
+    await fireEvent.click(within(alert).getByRole('button', { name: 'Dismiss' }));
+    expect(within(region).queryByRole('alert')).toBeNull();
+  });
+
+  it('shows a Disconnected banner while the link is down, and boots once it is back', async () => {
+    const rpc = createFakeRpc({ 'projects.list': () => Promise.reject(new Error('Disconnected from Corral')) });
+    const conn = createFakeConnection('connecting');
+    render(App, { props: { rpc: rpc.client, connection: conn.connection, clock: createFakeClock() } });
+    await settle();
+    conn.set('reconnecting');
+    flushSync();
+    const banner = () => screen.queryAllByRole('alert').filter((el) => el.textContent?.includes('Lost the connection to Corral'));
+    expect(banner()).toHaveLength(1);
+    rpc.handle('projects.list', () => [alpha]);
+    conn.set('open');
+    await settle();
+    flushSync();
+    expect(banner()).toHaveLength(0);
+    expect(screen.queryAllByRole('alert')).toHaveLength(0);
+    expect(screen.getByRole('region', { name: 'alpha' })).toBeTruthy();
+  });
+});

@@ -1,0 +1,32 @@
+/**
+ * Stores handed down through Svelte context. The keys are exported so
+ * component tests can provide their own stores via `render(..., { context })`.
+ */
+import { getContext, setContext } from 'svelte';
+import type { ProjectsStore } from './stores/projects.svelte';
+import type { ProvidersStore } from './stores/providers.svelte';
+import type { SessionStore } from './stores/sessions.svelte';
+import type { ToastStore } from './stores/toasts.svelte';
+
+/** Everything the components reach through context. */
+export interface AppStores {
+  sessions: SessionStore;
+  projects: ProjectsStore;
+  providers: ProvidersStore;
+  toasts: ToastStore;
+}
+
+/** The one context key; its value is {@link AppStores}. */
+export const APP_STORES = Symbol('corral.stores');
+
+/** Provides the stores to the component tree (call during App init). */
+export function provideStores(stores: AppStores): AppStores {
+  return setContext(APP_STORES, stores);
+}
+
+/** The stores provided by an ancestor; throws when none was. */
+export function useStores(): AppStores {
+  const stores = getContext<AppStores | undefined>(APP_STORES);
+  if (!stores) throw new Error('Corral stores are not in context: render inside <App> or pass { context } in tests');
+  return stores;
+}

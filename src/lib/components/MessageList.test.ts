@@ -1,0 +1,47 @@
+import { render, screen } from '@testing-library/svelte';
+import { flushSync } from 'svelte';
+import { describe, expect, it } from 'vitest';
+import { Transcript } from '../stores/transcript';
+import { assistantText, userText } from '../testing/wire';
+import MessageList from './MessageList.svelte';
+
+function bigTranscript(n: number) {
+  const t = new Transcript();
+  const batch = [];
+  for (let i = 0; i < n; i++) batch.push(i % 2 ? assistantText(i, `answer ${i}`) : userText(i, `question ${i}`));
+  t.ingest(batch);
+  return t;
+}
+
+describe('MessageList', () => {
+  it('renders only a window of a 10,000-message transcript', () => {
+    const t = bigTranscript(10_000);
+    render(MessageList, { props: { messages: t.messages, version: 1 } });
+    const rows = screen.getByRole('log', { name: 'Messages' }).querySelectorAll('[data-role]');
+    expect(t.messages).toHaveLength(10_000);
+    expect(rows.length).toBeGreaterThan(0);
+    expect(rows.length).toBeLessThan(100);
+  });
+
+  it('shows rows appended in place once the version moves', () => {
+    const t = new Transcript();
+    t.ingest([userText(0, 'first')]);
+    const { rerender } = render(MessageList, { props: { messages: t.messages, version: 1 } });
+    const log = screen.getByRole('log', { name: 'Messages' });
+    expect(log.querySelectorAll('[data-role]')).toHaveLength(1);
+    t.ingest([assistantText(1, 'second')]);
+    rerender({ messages: t.messages, version: 2 });
+    flushSync();
+    expect([...log.querySelectorAll('[data-role]')].map((e) => e.textContent?.trim())).toEqual(['You first', 'second']);
+  });
+
+  it('reserves the height of the rows it does not render', () => {
+    const t = bigTranscript(1_000);
+    render(MessageList, { props: { messages: t.messages, version: 1, overscan: 2 } });
+    const log = screen.getByRole('log', { name: 'Messages' });
+    const spacers = [...log.children].filter((el) => el.getAttribute('aria-hidden') === 'true') as HTMLElement[];
+    const rendered = log.querySelectorAll('[data-role]').length;
+    const reservedPx = spacers.reduce((sum, el) => sum + parseFloat(el.style.height || '0'), 0);
+    expect(reservedPx).toBeGreaterThanOrEqual((1_000 - rendered) * 80 - 1);
+  });
+});

@@ -1,0 +1,63 @@
+/**
+ * One RPC object for both hosts: Electrobun's view-side RPC, typed with
+ * Corral's contract, wrapped as an {@link RpcClient}. Only the transport
+ * differs between the desktop (Electroview's encrypted socket) and web mode
+ * (our WebSocket transport).
+ */
+import { Electroview } from 'electrobun/view';
+import type { EventName, EventPayload, Params, RequestName, Response } from '../../shared/rpc/index';
+import type { CorralRpcSchema } from './electrobun-schema';
+import type { RpcClient } from './types';
+
+/** Longest wait for a response, ms: agent.start spawns a sidecar, and saves can carry 10,000 messages. */
+export const DEFAULT_MAX_REQUEST_MS = 120_000;
+
+/** The Electrobun RPC object plus the typed client over it. */
+export interface ElectrobunRpcClient {
+  /** Hand this to `new Electroview({ rpc })` or call `rpc.setTransport(...)`. */
+  rpc: ReturnType<typeof Electroview.defineRPC<CorralRpcSchema>>;
+  client: RpcClient;
+}
+
+/** Creates the view-side RPC with no transport yet; pushed messages fan out to `client.on` listeners. */
+export function createElectrobunRpcClient(options: { maxRequestMs?: number } = {}): ElectrobunRpcClient {
+  const listeners = new Map<string, Set<(payload: unknown) => void>>();
+
+  function dispatch(name: string, payload: unknown) {
+    const set = listeners.get(name);
+    if (!set) return;
+    for (const fn of set) {
+      // One failing listener must not starve the others of the event.
+      try {
+        fn(payload);
+      } catch (err) {
+        console.error(`rpc: listener for ${name} threw`, err);
+      }
+    }
+  }
+
+  const rpc = Electroview.defineRPC<CorralRpcSchema>({
+    maxRequestTime: options.maxRequestMs ?? DEFAULT_MAX_REQUEST_MS,
+    handlers: {
+      requests: {},
+      messages: { '*': (name, payload) => dispatch(String(name), payload) },
+    },
+  });
+
+  const request = rpc.request as unknown as (method: string, params: unknown) => Promise<unknown>;
+  const client: RpcClient = {
+    request<M extends RequestName>(method: M, params: Params<M>) {
+      return request(method, params) as Promise<Response<M>>;
+    },
+    on<E extends EventName>(event: E, handler: (payload: EventPayload<E>) => void) {
+      let set = listeners.get(event);
+      if (!set) listeners.set(event, (set = new Set()));
+      const fn = handler as (payload: unknown) => void;
+      set.add(fn);
+      return () => {
+        set.delete(fn);
+      };
+    },
+  };
+  return { rpc, client };
+}

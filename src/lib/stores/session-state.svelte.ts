@@ -1,0 +1,113 @@
+/**
+ * One session as the UI holds it: reactive status, cost and tokens, and a
+ * transcript that is mutated in place with an explicit version signal.
+ */
+import { SvelteMap } from 'svelte/reactivity';
+import { SESSION_STATUSES, type SessionStatus, type StatusReason } from '../../shared/events';
+import type { ProviderId } from '../../shared/providers';
+import type { SessionRecord } from '../../shared/records';
+import type { MessageSaver } from './message-saver';
+import { Transcript, type DisplayMessage } from './transcript';
+
+/** Statuses in which a session has a turn under way (Stop is enabled, nothing may replace it). */
+export const ACTIVE_STATUSES: ReadonlySet<SessionStatus> = new Set(['starting', 'running']);
+
+/** Maps any status string to one the UI knows; unknown values become `idle`. */
+export function normalizeStatus(status: unknown): SessionStatus {
+  return (SESSION_STATUSES as readonly unknown[]).includes(status) ? (status as SessionStatus) : 'idle';
+}
+
+/** A session in the store. Fields marked reactive drive the pane. */
+export class SessionState {
+  readonly id: string;
+  readonly projectId: string;
+  readonly provider: ProviderId;
+  readonly createdAt: number;
+
+  /** reactive */
+  status = $state<SessionStatus>('starting');
+  /** reactive: why the session left `running`, if the main process said */
+  reason = $state<StatusReason | null>(null);
+  /** reactive: error text of an `error` status */
+  error = $state<string | null>(null);
+  /** reactive: USD so far; null = not reported by the provider */
+  costUsd = $state<number | null>(null);
+  inputTokens = $state(0);
+  outputTokens = $state(0);
+  contextTokens = $state<number | null>(null);
+  contextWindow = $state<number | null>(null);
+  model = $state<string | null>(null);
+  updatedAt = $state(0);
+  providerSessionId: string | null = null;
+
+  /**
+   * The transcript; replaced wholesale only on restore. Its `messages` array is
+   * mutated in place, so readers must also read {@link version}.
+   */
+  transcript = $state.raw(new Transcript());
+  /** reactive: bumped after every batch that changed the display. */
+  version = $state(0);
+  /** reactive: permission request id → the option the user chose (kept for this window's lifetime). */
+  readonly permissionAnswers = new SvelteMap<string, string>();
+
+  /** Bumped on every status change; lets an optimistic update check that no real one came first. */
+  statusEpoch = 0;
+  /** The last `error` event's text, used when an error status carries none. */
+  lastErrorText: string | null = null;
+  /** Set by the store once the session is registered. */
+  saver: MessageSaver | null = null;
+
+  constructor(init: { id: string; projectId: string; provider: ProviderId; createdAt: number }) {
+    this.id = init.id;
+    this.projectId = init.projectId;
+    this.provider = init.provider;
+    this.createdAt = init.createdAt;
+    this.updatedAt = init.createdAt;
+  }
+
+  /** The display messages; reading this also subscribes to in-place changes. */
+  get messages(): readonly DisplayMessage[] {
+    void this.version;
+    return this.transcript.messages;
+  }
+
+  /** True while a turn is starting or running. */
+  get active(): boolean {
+    return ACTIVE_STATUSES.has(this.status);
+  }
+
+  /** Rebuilds a session from its stored record; a session stored mid-turn comes back `interrupted`. */
+  static fromRecord(record: SessionRecord): SessionState {
+    const s = new SessionState({ id: record.id, projectId: record.projectId, provider: record.provider, createdAt: record.createdAt });
+    const status = normalizeStatus(record.status);
+    s.status = ACTIVE_STATUSES.has(status) ? 'interrupted' : status;
+    s.reason = s.status === 'interrupted' && status !== 'interrupted' ? 'interrupted' : record.reason;
+    s.error = record.error;
+    s.costUsd = record.costUsd;
+    s.inputTokens = record.inputTokens;
+    s.outputTokens = record.outputTokens;
+    s.model = record.model;
+    s.providerSessionId = record.providerSessionId;
+    s.updatedAt = record.updatedAt;
+    return s;
+  }
+
+  /** The record `session.save` upserts. */
+  toRecord(): SessionRecord {
+    return {
+      id: this.id,
+      projectId: this.projectId,
+      provider: this.provider,
+      status: this.status,
+      reason: this.reason,
+      error: this.error,
+      providerSessionId: this.providerSessionId,
+      model: this.model,
+      costUsd: this.costUsd,
+      inputTokens: this.inputTokens,
+      outputTokens: this.outputTokens,
+      createdAt: this.createdAt,
+      updatedAt: this.updatedAt,
+    };
+  }
+}

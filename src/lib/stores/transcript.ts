@@ -1,0 +1,166 @@
+/**
+ * A session's transcript as the pane shows it: normalized events folded into
+ * display messages. Plain JS on purpose (no runes): a session can hold tens of
+ * thousands of messages, so new ones are pushed onto one array and streamed
+ * deltas replace a single slot, found through a key → index map. The owner
+ * bumps a version signal after each batch so the UI knows to look again.
+ */
+import type { AgentEvent, WireMessage } from '../../shared/events';
+
+/** How a message is drawn; also the `data-role` of its element. */
+export type DisplayRole = 'user' | 'assistant' | 'thinking' | 'tool-call' | 'tool-result' | 'system';
+
+/** What a tool call shows: its name, input, and the command or path when the provider gave one. */
+export interface ToolCallInfo {
+  name: string;
+  input: unknown;
+  command?: string;
+  path?: string;
+}
+
+/** A permission the agent asks for; answered through `agent.permission`. */
+export interface PermissionInfo {
+  /** The event id: the `requestId` of the answer. */
+  requestId: string;
+  options: { optionId: string; name: string; kind: string }[];
+  /** The file the permission is about, when it is an edit. */
+  path?: string;
+}
+
+/**
+ * One displayed message. Immutable: an in-place update swaps the object in its
+ * slot, so keyed rendering sees a new reference and redraws just that row.
+ */
+export interface DisplayMessage {
+  /** Unique in the transcript: role plus the event id (or seqId for id-less events). */
+  readonly key: string;
+  readonly role: DisplayRole;
+  /** seqId of the event that created the message. */
+  readonly seqId: number;
+  /** ms since epoch of the creating event. */
+  readonly ts: number;
+  /** Prose, thinking, tool output or system text. */
+  readonly text: string;
+  readonly tool?: ToolCallInfo;
+  readonly permission?: PermissionInfo;
+  /** Name of the tool a result answers, when its call is in the transcript. */
+  readonly toolName?: string;
+  readonly isError?: boolean;
+  /** Bumped on every in-place update. */
+  readonly rev: number;
+}
+
+/** Result of {@link Transcript.ingest}. */
+export interface IngestResult {
+  /** Messages not seen before, in the order applied; these are the ones to persist. */
+  fresh: WireMessage[];
+  /** True when a display message was added or updated. */
+  displayChanged: boolean;
+}
+
+/** Display messages of one session, deduplicated by seqId. */
+export class Transcript {
+  /** The display messages; mutated in place, never copied. Read only. */
+  readonly messages: DisplayMessage[] = [];
+  private readonly indexByKey = new Map<string, number>();
+  private readonly seen = new Set<number>();
+  private highestSeqId = -1;
+
+  /** Builds a transcript from stored messages, applied in seqId order, each seqId once. */
+  static fromStored(wires: readonly WireMessage[]): Transcript {
+    const t = new Transcript();
+    t.ingest([...wires].sort((a, b) => a.seqId - b.seqId));
+    return t;
+  }
+
+  /** Highest seqId applied, or -1. */
+  get maxSeqId(): number {
+    return this.highestSeqId;
+  }
+
+  /** True when an event with this seqId was already applied. */
+  hasSeen(seqId: number): boolean {
+    return this.seen.has(seqId);
+  }
+
+  /** Applies a batch: drops seqIds already seen, folds the rest into display messages. */
+  ingest(wires: readonly WireMessage[]): IngestResult {
+    const fresh: WireMessage[] = [];
+    let displayChanged = false;
+    for (const wire of wires) {
+      if (!wire || typeof wire.seqId !== 'number' || !wire.event || this.seen.has(wire.seqId)) continue;
+      this.seen.add(wire.seqId);
+      if (wire.seqId > this.highestSeqId) this.highestSeqId = wire.seqId;
+      fresh.push(wire);
+      if (this.apply(wire)) displayChanged = true;
+    }
+    return { fresh, displayChanged };
+  }
+
+  private apply({ seqId, ts, event }: WireMessage): boolean {
+    const ev = event as AgentEvent;
+    switch (ev.type) {
+      case 'text':
+        return this.put(`${ev.role}:${ev.id}`, ev.role, seqId, ts, ev.text, ev.mode === 'append');
+      case 'thinking':
+        return this.put(`thinking:${ev.id}`, 'thinking', seqId, ts, ev.text, ev.mode === 'append');
+      case 'tool_call': {
+        const key = `tool-call:${ev.id}`;
+        const prev = this.find(key)?.tool;
+        const tool: ToolCallInfo = { name: ev.name, input: ev.input, command: ev.command ?? prev?.command, path: ev.path ?? prev?.path };
+        return this.put(key, 'tool-call', seqId, ts, '', false, tool);
+      }
+      case 'tool_result': {
+        const toolName = this.find(`tool-call:${ev.id}`)?.tool?.name;
+        return this.put(`tool-result:${ev.id}`, 'tool-result', seqId, ts, ev.output, false, undefined, toolName, ev.isError);
+      }
+      case 'error': {
+        const text = ev.fatal ? `${ev.message} (${ev.fatal.replaceAll('_', ' ')})` : ev.message;
+        return this.put(`system:seq:${seqId}`, 'system', seqId, ts, text, false, undefined, undefined, true);
+      }
+      case 'compaction':
+        return this.put(`system:compaction:${ev.id}`, 'system', seqId, ts, ev.summary ? `Context compacted: ${ev.summary}` : 'Context compacted', false);
+      case 'permission_request': {
+        const permission: PermissionInfo = { requestId: ev.id, options: ev.options, path: ev.diff?.path };
+        return this.put(`system:permission:${ev.id}`, 'system', seqId, ts, `Permission requested: ${ev.title}`, false, undefined, undefined, undefined, permission);
+      }
+      default:
+        // init, status, cost and unknown types carry no display message.
+        return false;
+    }
+  }
+
+  private find(key: string): DisplayMessage | undefined {
+    const i = this.indexByKey.get(key);
+    return i === undefined ? undefined : this.messages[i];
+  }
+
+  /**
+   * A known key updates its slot (keeping the creating seqId and time; `append`
+   * adds to its text); a new key appends. Every message is built by this one
+   * literal so all share one shape, which keeps ingest fast on long sessions.
+   */
+  private put(
+    key: string,
+    role: DisplayRole,
+    seqId: number,
+    ts: number,
+    text: string,
+    append: boolean,
+    tool?: ToolCallInfo,
+    toolName?: string,
+    isError?: boolean,
+    permission?: PermissionInfo,
+  ): boolean {
+    const i = this.indexByKey.get(key);
+    if (i === undefined) {
+      this.indexByKey.set(key, this.messages.length);
+      this.messages.push({ key, role, seqId, ts, text, tool, permission, toolName, isError, rev: 0 });
+      return true;
+    }
+    const prev = this.messages[i];
+    const nextText = append ? prev.text + text : text;
+    this.messages[i] = { key, role, seqId: prev.seqId, ts: prev.ts, text: nextText, tool, permission, toolName, isError, rev: prev.rev + 1 };
+    return true;
+  }
+}

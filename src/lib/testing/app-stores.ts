@@ -1,0 +1,20 @@
+/** Real stores over a fake RPC and a fake clock, for component tests. */
+import { APP_STORES, type AppStores } from '../app-context';
+import { createFakeClock } from '../stores/clock';
+import { createProjectsStore } from '../stores/projects.svelte';
+import { createProvidersStore } from '../stores/providers.svelte';
+import { createSessionStore } from '../stores/sessions.svelte';
+import { createToastStore } from '../stores/toasts.svelte';
+import { createFakeRpc } from './fake-rpc';
+
+/** Builds the stores the app would, plus the `context` map `render` takes. */
+export function createTestStores() {
+  const clock = createFakeClock();
+  const rpc = createFakeRpc();
+  const toasts = createToastStore(clock);
+  const projects = createProjectsStore({ rpc: rpc.client });
+  const sessions = createSessionStore({ rpc: rpc.client, clock, notify: toasts.notify, projectName: (id) => projects.get(id)?.name });
+  const providers = createProvidersStore({ rpc: rpc.client });
+  const stores: AppStores = { toasts, projects, sessions, providers };
+  return { clock, rpc, stores, context: new Map<unknown, unknown>([[APP_STORES, stores]]) };
+}

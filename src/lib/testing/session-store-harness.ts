@@ -1,0 +1,39 @@
+/** A session store over a fake RPC and clock, with projects p1 "alpha" and p2 "beta". */
+import type { WireMessage } from '../../shared/events';
+import type { SessionRecord } from '../../shared/records';
+import { createFakeClock } from '../stores/clock';
+import { createSessionStore } from '../stores/sessions.svelte';
+import type { NotifyInput } from '../stores/toasts.svelte';
+import { createFakeRpc } from './fake-rpc';
+
+/** A fresh store; `debounceMs` overrides the persistence window. */
+export function setup(opts: { debounceMs?: number } = {}) {
+  const clock = createFakeClock();
+  const rpc = createFakeRpc();
+  const toasts: NotifyInput[] = [];
+  const store = createSessionStore({
+    rpc: rpc.client,
+    clock,
+    notify: (t) => toasts.push(t),
+    settings: () => (opts.debounceMs ? { persist_debounce_ms: opts.debounceMs } : {}),
+    projectName: (id) => ({ p1: 'alpha', p2: 'beta' })[id],
+  });
+  return { clock, rpc, toasts, store };
+}
+
+/** A store with a started session `s1` on project p1, and `push` to feed it messages. */
+export async function started(opts: { debounceMs?: number } = {}) {
+  const ctx = setup(opts);
+  if (!(await ctx.store.send('p1', 'hello', 'claude'))) throw new Error('start failed');
+  const s = ctx.store.current('p1')!;
+  return { ...ctx, s, push: (...messages: WireMessage[]) => ctx.rpc.emit('agent.message', { sessionId: 's1', messages }) };
+}
+
+/** A stored session record of p1, overridable. */
+export function record(over: Partial<SessionRecord> = {}): SessionRecord {
+  return {
+    id: 'old', projectId: 'p1', provider: 'claude', status: 'done', reason: null, error: null, providerSessionId: 'c-1',
+    model: null, costUsd: 0.5, inputTokens: 10, outputTokens: 20, createdAt: 1, updatedAt: 2, ...over,
+  };
+}
+
