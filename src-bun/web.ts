@@ -24,6 +24,7 @@ export async function runWeb(args: WebArgs): Promise<void> {
     distDir: join(import.meta.dir, '..', 'dist'),
     handlers: createHandlers(core),
     onClientsChanged: () => core.sessions.clientsChanged(),
+    catchUp: () => core.sessions.replay(),
   });
   if (args.host !== '127.0.0.1' && args.host !== 'localhost' && args.host !== '::1') {
     consoleLogger.warn(`listening on ${args.host}: anyone who can reach it and has the token can run agents on this machine`);

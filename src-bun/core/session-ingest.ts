@@ -91,7 +91,7 @@ export function createIngest(deps: {
     sendOutbox(s);
     s.record = { ...s.record, status, reason, error, updatedAt: clock.now() };
     store.sessions.update(s.record.id, { status, reason, error, updatedAt: s.record.updatedAt });
-    publish('agent.status', { sessionId: s.record.id, status, ...(reason ? { reason } : {}), ...(error ? { error } : {}) });
+    publish('agent.status', { sessionId: s.record.id, projectId: s.record.projectId, status, ...(reason ? { reason } : {}), ...(error ? { error } : {}) });
     // A turn that ended (or crashed) is written at once, whoever is attached: nothing received is lost.
     if (!LIVE_STATUSES.includes(status)) flushSession(s.record.id);
   }

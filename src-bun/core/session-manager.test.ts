@@ -160,4 +160,17 @@ describe('session manager', () => {
     expect(again.core.store.sessions.get(res.sessionId)?.providerSessionId).toBe(`prov-${pid}`);
     await again.core.shutdown();
   });
+
+  it('replays status and unacknowledged events to a client that connects mid-session', async () => {
+    const h = setup();
+    const res = h.core.sessions.start({ projectId: h.project.id, provider: 'claude', prompt: 'hang' });
+    if (!res.ok) throw new Error(res.error);
+    await h.statusOf(res.sessionId, 'running');
+    const replay = h.core.sessions.replay();
+    expect(replay[0]).toEqual({ event: 'agent.status', payload: { sessionId: res.sessionId, projectId: h.project.id, status: 'running' } });
+    expect(replay[1]).toMatchObject({ event: 'agent.message', payload: { sessionId: res.sessionId, messages: [{ seqId: 0, event: { role: 'user', text: 'hang' } }] } });
+    h.core.sessions.acknowledge(res.sessionId, h.messages(res.sessionId));
+    expect(h.core.sessions.replay()).toHaveLength(1);
+    await h.core.shutdown();
+  });
 });

@@ -6,6 +6,7 @@
  * unacknowledged buffer) lives in session-ingest.ts.
  */
 import type { StatusReason, WireMessage } from '../../src/shared/events';
+import type { EventPayload } from '../../src/shared/rpc';
 import type { ProviderId, SessionOptions } from '../../src/shared/providers';
 import type { Clock } from './clock';
 import { groupCpuTicks } from './process-tree';
@@ -252,7 +253,7 @@ export function createSessionManager(deps: SessionManagerDeps) {
       }, options, 0);
       store.sessions.insert(s.record);
       live.set(s.record.id, s);
-      deps.publish('agent.status', { sessionId: s.record.id, status: 'starting' });
+      deps.publish('agent.status', { sessionId: s.record.id, projectId: s.record.projectId, status: 'starting' });
       admit(s, { type: 'text', id: `user-${s.nextSeq}`, role: 'user', text: p.prompt, mode: 'replace' });
       runPrompt(s, p.prompt);
       return { ok: true, sessionId: s.record.id };
@@ -339,6 +340,22 @@ export function createSessionManager(deps: SessionManagerDeps) {
       for (const id of unacked.sessions()) saved += flushSession(id);
       for (const s of live.values()) { clock.clearTimeout(s.flushTimer); clock.clearTimeout(s.recovery); s.watch?.cancel(); }
       return { saved, stopped: running.length };
+    },
+
+    /**
+     * What a client that just connected needs to catch up: the status of every
+     * session in memory, then the events not yet acknowledged as saved (events
+     * sent while it was away). Clients dedupe by seqId, so repeats are harmless.
+     */
+    replay(): { event: 'agent.status' | 'agent.message'; payload: EventPayload<'agent.status'> | EventPayload<'agent.message'> }[] {
+      const out: ReturnType<SessionManager['replay']> = [];
+      for (const s of live.values()) {
+        const { id, projectId, status, reason, error } = s.record;
+        out.push({ event: 'agent.status', payload: { sessionId: id, projectId, status, ...(reason ? { reason } : {}), ...(error ? { error } : {}) } });
+        const pending = unacked.pending(id);
+        if (pending.length) out.push({ event: 'agent.message', payload: { sessionId: id, messages: [...pending] } });
+      }
+      return out;
     },
 
     /** Applies changed settings that drive timers (the reaper's interval) without a restart. */

@@ -29,7 +29,10 @@ export const agentRequests = {
 
 export const agentEvents = {
   'agent.message': z.object({ sessionId, messages: z.array(WireMessageSchema) }),
-  'agent.status': z.object({ sessionId, status: SessionStatusSchema, reason: StatusReasonSchema.optional(), error: z.string().optional() }),
+  /** `projectId` lets a client that did not start the session (a second tab, a reload) place it in the right pane. */
+  'agent.status': z.object({
+    sessionId, projectId: z.string().optional(), status: SessionStatusSchema, reason: StatusReasonSchema.optional(), error: z.string().optional(),
+  }),
   /** USD and token counts for the whole session, from the provider's own figures; costUsd null = not reported. */
   'agent.cost': z.object({
     sessionId,
