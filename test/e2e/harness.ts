@@ -115,3 +115,11 @@ export async function eventually<T>(read: () => Promise<T>, ok: (v: T) => boolea
   }
   return last;
 }
+
+/** Saves a screenshot when CORRAL_SCREENSHOTS names a folder (used to refresh the README's pictures). */
+export async function screenshot(page: Page, name: string): Promise<void> {
+  const dir = process.env.CORRAL_SCREENSHOTS;
+  if (!dir) return;
+  mkdirSync(dir, { recursive: true });
+  await page.screenshot({ path: join(dir, `${name}.png`) });
+}

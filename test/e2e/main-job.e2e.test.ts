@@ -10,7 +10,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { FINAL_TEXT } from '../model-server/scenarios';
 import { startModelServer, type ModelServer } from '../model-server/server';
-import { addProject, agentEnv, eventually, openBrowser, pane, scratch, sendPrompt, startCorral, waitForText, type CorralProcess } from './harness';
+import { addProject, agentEnv, eventually, openBrowser, pane, scratch, screenshot, sendPrompt, startCorral, waitForText, type CorralProcess } from './harness';
 
 let model: ModelServer;
 let root: string;
@@ -64,6 +64,7 @@ describe('main job', () => {
     await waitForText(page.getByRole('region', { name: 'Notifications' }), 'Agent completed on alpha');
     const cost = await eventually(() => a.getByLabel('Cost').innerText(), (t) => /\$0\.\d{4}/.test(t) && !t.includes('$0.0000'), 'a non-zero cost');
     expect(cost).toMatch(/^\$0\.\d{4}$/);
+    await screenshot(page, 'turn-done');
     await waitForText(a.getByLabel('Tokens'), /\d/);
   }, T * 2);
 
@@ -97,6 +98,7 @@ describe('main job', () => {
     await page.getByRole('navigation', { name: 'Projects' }).getByText('alpha', { exact: true }).click();
     await waitForText(a.getByRole('status', { name: 'Session status' }), 'done');
     await eventually(() => a.getByRole('log', { name: 'Messages' }).locator('[data-role="user"]').count(), (n) => n === 3, '3 user prompts');
+    await screenshot(page, 'two-projects');
   }, T * 2);
 
   it('restores every project and its last transcript after Ctrl+C and a new start', async () => {
