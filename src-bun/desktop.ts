@@ -4,17 +4,13 @@
  * Quit is cancelled until sidecars are stopped and pending messages written,
  * because Electrobun's `before-quit` does not await its handlers.
  */
-import Electrobun, { BrowserView, BrowserWindow, Utils, type ElectrobunEvent, type RPCSchema } from 'electrobun/bun';
+import Electrobun, { BrowserView, BrowserWindow, Utils, type ElectrobunEvent } from 'electrobun/bun';
 import { join } from 'node:path';
-import { requestSchemas, type EventName, type EventPayload, type Params, type RequestName, type Response } from '../src/shared/rpc';
+import { requestSchemas, type RequestName } from '../src/shared/rpc';
+import type { CorralRpcSchema } from '../src/shared/rpc/electrobun-schema';
 import { createMainCore, consoleLogger } from './main-process';
 import { createHandlers } from './rpc';
 import { dispatch } from './rpc/dispatch';
-
-type DesktopSchema = {
-  bun: RPCSchema<{ requests: { [M in RequestName]: { params: Params<M>; response: Response<M> } }; messages: {} }>;
-  webview: RPCSchema<{ requests: {}; messages: { [E in EventName]: EventPayload<E> } }>;
-};
 
 const dataDir = process.env.CORRAL_DATA_DIR || join(Utils.paths.userData);
 let attached = false;
@@ -37,7 +33,7 @@ const requests = Object.fromEntries(
   ]),
 );
 
-const rpc = BrowserView.defineRPC<DesktopSchema>({ maxRequestTime: 120_000, handlers: { requests: requests as never, messages: {} } });
+const rpc = BrowserView.defineRPC<CorralRpcSchema>({ maxRequestTime: 120_000, handlers: { requests: requests as never, messages: {} } });
 
 const window = new BrowserWindow({
   title: 'Corral',

@@ -6,7 +6,7 @@
  */
 import { Electroview } from 'electrobun/view';
 import type { EventName, EventPayload, Params, RequestName, Response } from '../../shared/rpc/index';
-import type { CorralRpcSchema } from './electrobun-schema';
+import type { CorralRpcSchema } from '../../shared/rpc/electrobun-schema';
 import type { RpcClient } from './types';
 
 /** Longest wait for a response, ms: agent.start spawns a sidecar, and saves can carry 10,000 messages. */

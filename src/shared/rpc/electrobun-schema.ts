@@ -4,7 +4,7 @@
  * what the view handles (pushed messages). Structural only, so it needs no
  * electrobun import and the main process can use the same type.
  */
-import type { EventName, EventPayload, Params, RequestName, Response } from '../../shared/rpc/index';
+import type { EventName, EventPayload, Params, RequestName, Response } from './index';
 
 /** Requests the main process answers. */
 export type BunRequests = { [M in RequestName]: { params: Params<M>; response: Response<M> } };
