@@ -37,6 +37,23 @@ describe('crash recovery', () => {
     expect(h.core.sessions.inspect(id)?.crashes).toBe(0);
   });
 
+  it('reports a sidecar that exits before its first line of the turn', async () => {
+    const h = setup();
+    const id = h.start('vanish');
+    const err = await h.statusOf(id, 'error');
+    expect(err.payload).toMatchObject({ reason: 'crashed', error: expect.stringContaining('exited with code 7') });
+  });
+
+  it('kills a sidecar that closes its stdout but keeps running, and reports it', async () => {
+    const h = setup();
+    const id = h.start('mute');
+    const pid = h.core.sessions.inspect(id)!.pid!;
+    const err = await h.statusOf(id, 'error');
+    expect(err.payload).toMatchObject({ error: expect.stringContaining('was killed by SIGKILL') });
+    expect(alive(pid)).toBe(false);
+    expect(h.logs.some((l) => l.includes('stdout closed while the process kept running'))).toBe(true);
+  });
+
   it('gives up after the third failed recovery and says so', async () => {
     const h = setup();
     const id = h.start('crash');

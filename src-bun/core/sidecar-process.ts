@@ -11,6 +11,9 @@ import type { SidecarCommand } from '../sidecar-protocol';
 import { readLines } from './line-reader';
 import { groupMembers, readStat } from './process-tree';
 
+/** How long a sidecar may live on after closing its stdout before it is killed, ms. */
+export const STDOUT_CLOSED_GRACE_MS = 1000;
+
 export type SidecarExit = { code: number | null; signal: string | null };
 
 export type SidecarCallbacks = {
@@ -73,6 +76,15 @@ export function spawnSidecar(argv: string[], env: Record<string, string>, cb: Si
   }).catch((e: unknown) => drop(`stdout read failed: ${String(e)}`, ''));
   // stderr is diagnostics only; drain it so the child never blocks on a full pipe.
   const stderrDone = readLines(proc.stderr, { line: (l) => l && console.error(`[sidecar ${proc.pid}] ${l.slice(0, 500)}`), oversized: () => {} }).catch(() => {});
+
+  // A sidecar that closes stdout but lives on can no longer report anything: take its group down.
+  void stdoutDone.then(async () => {
+    const stillRunning = await Promise.race([proc.exited.then(() => false), Bun.sleep(STDOUT_CLOSED_GRACE_MS).then(() => true)]);
+    if (stillRunning) {
+      drop('stdout closed while the process kept running; killing it', '');
+      killGroup(proc.pid, 'SIGKILL');
+    }
+  });
 
   const exited = (async (): Promise<SidecarExit> => {
     const code = await proc.exited;

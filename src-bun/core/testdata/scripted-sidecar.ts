@@ -8,11 +8,13 @@
  *   crash-once F  crashes like `crash` unless file F exists (it creates F first), else answers like echo
  *   hang          running, then silence (for stop)
  *   stubborn      like hang, but ignores SIGTERM
+ *   vanish        exits with code 7 before writing anything for the turn
+ *   mute          closes its stdout and keeps running
  *   garbage       bad lines mixed with two good texts, then done
  *   env <KEY>     replies with the value of KEY in its environment
  *   fuzz <N> <S>  N lines, seed S: valid texts (ids v0, v1, …) among random, truncated, mutated, unknown and oversized lines
  */
-import { existsSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, writeFileSync } from 'node:fs';
 import { readLines } from '../line-reader';
 
 const out = (o: unknown) => process.stdout.write(JSON.stringify(o) + '\n');
@@ -30,6 +32,12 @@ await readLines(Bun.stdin.stream(), {
     if (cmd.type !== 'prompt') return;
     turn++;
     const [word, ...rest] = String(cmd.prompt).split(' ');
+    if (word === 'vanish') process.exit(7);
+    if (word === 'mute') {
+      closeSync(1);
+      setInterval(() => {}, 1000);
+      return;
+    }
     // init first, so a test that saw `running` knows the provider session id is recorded.
     out({ type: 'init', providerSessionId: resumeId ?? `prov-${process.pid}`, model: 'scripted' });
     out({ type: 'status', status: 'running' });
