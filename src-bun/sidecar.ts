@@ -72,6 +72,10 @@ async function handle(command: SidecarCommand): Promise<void> {
       turn?.controller.abort(new Error('stopped by user'));
       return;
     case 'permission':
+      // A stale answer (the turn ended, or the request was answered) changes nothing; say so on stderr only.
+      if (!runner?.answerPermission?.(command.id, command.optionId)) {
+        console.error(`sidecar: no pending permission request ${command.id} for option ${command.optionId}`);
+      }
       return;
   }
 }

@@ -5,6 +5,8 @@
  * `scenarios.ts` for the `[scenario:<name>]` prompt tags.
  */
 import { anthropicDialect } from './anthropic';
+import { geminiDialect } from './gemini';
+import { ollamaDialect } from './ollama';
 import { openaiDialect } from './openai';
 import { EMPTY_SUMMARY, type Dialect, type DialectContext } from './dialect';
 import type { ScenarioOptions } from './scenarios';
@@ -32,7 +34,7 @@ export type ModelServer = {
 };
 
 /** Every dialect the server knows; their routes do not overlap. */
-export const DEFAULT_DIALECTS: Dialect[] = [anthropicDialect, openaiDialect];
+export const DEFAULT_DIALECTS: Dialect[] = [anthropicDialect, openaiDialect, geminiDialect, ollamaDialect];
 
 /** Starts the scripted model server on 127.0.0.1. */
 export async function startModelServer(opts: ModelServerOptions = {}): Promise<ModelServer> {

@@ -25,10 +25,10 @@ export type CodexApproval = 'on-request' | 'never';
 
 /**
  * Sandbox and approval policy per permission mode, after Codex's own presets
- * ("Read Only", "Auto", "Full Access"). `codex exec` has no one to ask, so
- * `on-request` escalations are declined and the model is told so; file
- * edits inside the workspace need no approval in `workspace-write`, which is
- * why `default` and `acceptEdits` map alike. An explicit `sandbox` wins.
+ * ("Read Only", "Auto", "Full Access"). `codex exec` shows no approval
+ * prompt, so nothing outside the sandbox is ever granted under `on-request`;
+ * file edits inside the workspace need no approval in `workspace-write`,
+ * which is why `default` and `acceptEdits` map alike. An explicit `sandbox` wins.
  */
 export function codexPolicy(mode: PermissionMode, sandbox?: CodexSandbox): { sandbox: CodexSandbox; approval: CodexApproval } {
   const preset: { sandbox: CodexSandbox; approval: CodexApproval } =

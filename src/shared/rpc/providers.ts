@@ -11,6 +11,8 @@ export const ProviderInfoSchema = z.object({
   reason: z.string().nullable(),
   /** Models the provider offers, where it can list them (Ollama `/api/tags`). */
   models: z.array(z.string()),
+  /** ACP only: the preset agent commands and whether each one's program is installed here. */
+  presets: z.array(z.object({ id: z.string(), label: z.string(), command: z.string(), installed: z.boolean() })).optional(),
 });
 export type ProviderInfo = z.infer<typeof ProviderInfoSchema>;
 

@@ -1,0 +1,134 @@
+/**
+ * The other providers end to end, in Chromium through the web mode: the real
+ * Codex CLI, a real ACP agent (claude-agent-acp) and the `ollama` library,
+ * each against the scripted model server. Per provider: prompt -> tool call
+ * (not Ollama) -> final text -> done -> Corral quits and starts again -> a
+ * follow-up in the restored pane continues the provider's session. For ACP,
+ * a permission request is approved in the pane and the file is really written.
+ */
+import { Database } from 'bun:sqlite';
+import { afterAll, beforeAll, describe, expect, it } from 'bun:test';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ProviderId } from '../../src/shared/providers';
+import { BUNDLED_BIN_DIR } from '../../src-bun/providers/acp/command-line';
+import { CODEX_TEST_MODEL, writeOfflineCodexConfig } from '../fixtures/record-codex';
+import { FINAL_TEXT, OK_COMMAND, WRITE_FILE } from '../model-server/scenarios';
+import { startModelServer, type ModelServer } from '../model-server/server';
+import { addProject, agentEnv, openBrowser, pane, scratch, sendPrompt, startCorral, waitForText, type CorralProcess } from './harness';
+
+let model: ModelServer;
+let root: string;
+let corral: CorralProcess;
+let browser: Awaited<ReturnType<typeof openBrowser>>;
+let env: Record<string, string>;
+const dataDir = () => join(root, 'data');
+const project = (name: string) => join(root, name);
+const T = 60_000;
+
+/** Writes settings straight into Corral's database (read on every session start). */
+function putSettings(values: Record<string, unknown>): void {
+  const db = new Database(join(dataDir(), 'corral.db'));
+  const put = db.query('INSERT INTO settings (key, value_json) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value_json = excluded.value_json');
+  for (const [key, value] of Object.entries(values)) put.run(key, JSON.stringify(value));
+  db.close();
+}
+
+/** The provider session id stored for a project's session. */
+function storedSessionId(name: string): string | null {
+  const db = new Database(join(dataDir(), 'corral.db'), { readonly: true });
+  const row = db.query('SELECT s.provider_session_id AS sid FROM sessions s JOIN projects p ON p.id = s.project_id WHERE p.name = ?').get(name) as { sid: string | null } | null;
+  db.close();
+  return row?.sid ?? null;
+}
+
+beforeAll(async () => {
+  model = await startModelServer({ slowDeltaMs: 150 });
+  root = scratch('providers');
+  for (const name of ['codexp', 'acpp', 'ollamap']) mkdirSync(project(name));
+  const home = join(root, 'home');
+  writeOfflineCodexConfig(join(root, 'codex-home'), model.url, CODEX_TEST_MODEL);
+  env = { ...agentEnv(model.url, home), CODEX_HOME: join(root, 'codex-home'), LOCAL_API_KEY: 'test', OLLAMA_HOST: model.url };
+  corral = await startCorral({ dataDir: dataDir(), env });
+  // The ACP agent: claude-agent-acp. `executable` is what the core hands the sidecar today; `command` is the setting's name.
+  const agent = `${BUNDLED_BIN_DIR}/claude-agent-acp`;
+  putSettings({ permission_mode: 'default', provider_settings: { acp: { command: agent, executable: agent } } });
+  browser = await openBrowser();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await corral?.stop('SIGTERM');
+  await model?.stop();
+  rmSync(root, { recursive: true, force: true });
+});
+
+/** Adds a project, picks `provider` in its pane and sends the first prompt. */
+async function startOn(name: string, provider: ProviderId, prompt: string) {
+  const { page } = browser;
+  const p = await addProject(page, project(name), name);
+  await p.getByRole('combobox', { name: 'Provider' }).selectOption(provider);
+  await sendPrompt(p, prompt);
+  return p;
+}
+
+const log = (p: ReturnType<typeof pane>) => p.getByRole('log', { name: 'Messages' });
+const status = (p: ReturnType<typeof pane>) => p.getByRole('status', { name: 'Session status' });
+
+describe('providers end to end', () => {
+  it('Codex: runs a shell command and answers', async () => {
+    await browser.page.goto(corral.url);
+    const p = await startOn('codexp', 'codex', 'Check the shell works.');
+    await waitForText(status(p), 'done');
+    await waitForText(log(p).locator('[data-role="tool-call"]').first(), OK_COMMAND);
+    await waitForText(log(p).locator('[data-role="tool-result"]').first(), 'corral-ok');
+    await waitForText(log(p).locator('[data-role="assistant"]').last(), FINAL_TEXT.tool);
+    expect(await log(p).locator('[data-role="tool-call"]').count()).toBe(1);
+    expect(readFileSync(join(project('codexp'), 'corral-ok.txt'), 'utf8')).toBe('corral-ok\n');
+    expect(storedSessionId('codexp')).toMatch(/^[0-9a-f-]{36}$/);
+  }, T);
+
+  it('ACP: asks permission in the pane, and the approved write really happens', async () => {
+    const p = await startOn('acpp', 'acp', '[scenario:write] Create a file.');
+    const card = p.getByRole('group', { name: 'Permission request' });
+    await card.waitFor({ timeout: T });
+    expect(existsSync(join(project('acpp'), WRITE_FILE.name))).toBe(false);
+    await card.getByRole('button', { name: 'Allow', exact: true }).click();
+    await waitForText(status(p), 'done');
+    await waitForText(log(p).locator('[data-role="assistant"]').last(), FINAL_TEXT.write);
+    expect(readFileSync(join(project('acpp'), WRITE_FILE.name), 'utf8')).toBe(WRITE_FILE.content);
+    expect(storedSessionId('acpp')).toMatch(/^[0-9a-f-]{36}$/);
+  }, T);
+
+  it('Ollama: streams one merged reply at a local cost', async () => {
+    const p = await startOn('ollamap', 'ollama', '[scenario:text] Say hello.');
+    await waitForText(status(p), 'done');
+    await waitForText(log(p).locator('[data-role="assistant"]').last(), FINAL_TEXT.text);
+    expect(await log(p).locator('[data-role="assistant"]').count()).toBe(1);
+  }, T);
+
+  it('after a quit and a new start, follow-ups continue each provider session', async () => {
+    const ids = { codexp: storedSessionId('codexp'), acpp: storedSessionId('acpp') };
+    expect(await corral.stop('SIGINT')).toBe(0);
+    corral = await startCorral({ dataDir: dataDir(), env });
+    const { page } = browser;
+    await page.goto(corral.url);
+    const nav = page.getByRole('navigation', { name: 'Projects' });
+    for (const name of ['codexp', 'acpp'] as const) {
+      await nav.getByText(name, { exact: true }).click();
+      const p = pane(page, name);
+      const before = model.requests.length;
+      await sendPrompt(p, '[scenario:text] What did you do?');
+      await waitForText(log(p).locator('[data-role="assistant"]').last(), FINAL_TEXT.text);
+      await waitForText(status(p), 'done');
+      // The model saw the earlier turn, and the provider session is the same one.
+      expect(model.requests.slice(before).find((r) => r.scenario === 'text')!.historyTurns).toBeGreaterThan(0);
+      expect(storedSessionId(name)).toBe(ids[name]);
+    }
+    await nav.getByText('ollamap', { exact: true }).click();
+    const o = pane(page, 'ollamap');
+    await sendPrompt(o, '[scenario:text] Again.');
+    await waitForText(log(o).locator('[data-role="assistant"]').last(), FINAL_TEXT.text);
+    await waitForText(log(o).locator('[data-role="assistant"]'), 'Ollama keeps no conversation itself');
+  }, T * 2);
+});
