@@ -6,7 +6,7 @@
  * `status error`.
  */
 import { z } from 'zod';
-import { PermissionModeSchema, ProviderIdSchema } from '../src/shared/providers';
+import { CodexSandboxSchema, PermissionModeSchema, ProviderIdSchema } from '../src/shared/providers';
 
 export const SidecarCommandSchema = z.discriminatedUnion('type', [
   z.object({
@@ -21,6 +21,9 @@ export const SidecarCommandSchema = z.discriminatedUnion('type', [
       env: z.record(z.string(), z.string()),
       resumeId: z.string().optional(),
       executable: z.string().optional(),
+      host: z.string().optional(),
+      command: z.string().optional(),
+      sandbox: CodexSandboxSchema.optional(),
     }),
   }),
   z.object({ type: z.literal('prompt'), prompt: z.string() }),

@@ -34,6 +34,8 @@ export type Live = {
   crashes: number;
   /** The provider reported an error that must never be retried. */
   fatal: boolean;
+  /** Session totals when the current sidecar started, for providers whose cost events count per sidecar. */
+  costBaseline: { costUsd: number | null; inputTokens: number; outputTokens: number };
   /** Permission requests the agent is waiting on the user for (ids); while any is open the session is not a zombie. */
   awaitingInput: Set<string>;
   /** Pending cancellations: zombie watch, crash recovery. */
@@ -109,9 +111,22 @@ export function createIngest(deps: {
 
   function addCost(s: Live, event: Extract<AgentEvent, { type: 'cost' }>): void {
     const r = s.record;
-    // Providers report running totals; a failed turn may report zeros, so totals only grow.
-    const costUsd = event.costUsd === null ? r.costUsd : Math.max(r.costUsd ?? 0, event.costUsd);
-    s.record = { ...r, costUsd, inputTokens: Math.max(r.inputTokens, event.inputTokens), outputTokens: Math.max(r.outputTokens, event.outputTokens) };
+    let costUsd: number | null;
+    let inputTokens: number;
+    let outputTokens: number;
+    if (event.scope === 'sidecar') {
+      // Totals since this sidecar started: add what the session had before it.
+      const b = s.costBaseline;
+      costUsd = event.costUsd === null ? r.costUsd : (b.costUsd ?? 0) + event.costUsd;
+      inputTokens = b.inputTokens + event.inputTokens;
+      outputTokens = b.outputTokens + event.outputTokens;
+    } else {
+      // Running totals of the provider session; a failed turn may report zeros, so totals only grow.
+      costUsd = event.costUsd === null ? r.costUsd : Math.max(r.costUsd ?? 0, event.costUsd);
+      inputTokens = Math.max(r.inputTokens, event.inputTokens);
+      outputTokens = Math.max(r.outputTokens, event.outputTokens);
+    }
+    s.record = { ...r, costUsd, inputTokens, outputTokens };
     store.sessions.update(r.id, { costUsd, inputTokens: s.record.inputTokens, outputTokens: s.record.outputTokens });
     sendOutbox(s);
     publish('agent.cost', {
@@ -131,6 +146,7 @@ export function createIngest(deps: {
           setStatus(s, 'running');
         } else if (event.status === 'done' || event.status === 'error') {
           s.turnRunning = false;
+          s.awaitingInput.clear(); // a request left open when the turn ended can no longer be answered
           if (event.status === 'done' && event.reason !== 'stopped') s.crashes = 0;
           if (!s.stopping) {
             setStatus(s, event.status, event.reason ?? (event.status === 'done' ? 'completed' : 'provider_error'), event.message ?? null);

@@ -59,6 +59,7 @@ export function createSessionManager(deps: SessionManagerDeps) {
     return {
       record, options, nextSeq, sidecar: null, turnRunning: false, stopping: null, outbox: [], flushTimer: null,
       lastActivityAt: clock.now(), lastPrompt: null, crashes: 0, fatal: false, watch: null, recovery: null, awaitingInput: new Set(),
+      costBaseline: { costUsd: record.costUsd, inputTokens: record.inputTokens, outputTokens: record.outputTokens },
     };
   }
 
@@ -87,6 +88,8 @@ export function createSessionManager(deps: SessionManagerDeps) {
     });
     s.sidecar = handle;
     s.lastActivityAt = clock.now();
+    s.awaitingInput.clear();
+    s.costBaseline = { costUsd: s.record.costUsd, inputTokens: s.record.inputTokens, outputTokens: s.record.outputTokens };
     store.sessions.update(s.record.id, { sidecarPid: handle.pid, sidecarStartTicks: handle.startTicks });
     handle.send({ type: 'start', config });
     s.watch?.cancel();

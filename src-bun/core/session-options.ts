@@ -19,6 +19,7 @@ export function resolveOptions(provider: ProviderId, options: SessionOptions | u
     ...(systemPrompt ? { systemPrompt } : {}),
     ...(options?.maxTurns ? { maxTurns: options.maxTurns } : {}),
     ...(options?.extraEnv ? { extraEnv: options.extraEnv } : {}),
+    ...(options?.sandbox ? { sandbox: options.sandbox } : {}),
   };
 }
 
@@ -39,5 +40,8 @@ export function runnerConfig(args: {
     ...(options.maxTurns ? { maxTurns: options.maxTurns } : {}),
     ...(args.resumeId ? { resumeId: args.resumeId } : {}),
     ...(executable ? { executable } : {}),
+    ...(provider === 'ollama' && settings.provider_settings.ollama?.host ? { host: settings.provider_settings.ollama.host } : {}),
+    ...(provider === 'acp' && settings.provider_settings.acp?.command ? { command: settings.provider_settings.acp.command } : {}),
+    ...(provider === 'codex' && options.sandbox ? { sandbox: options.sandbox } : {}),
   };
 }

@@ -176,3 +176,19 @@ describe('retention on completion', () => {
     await h.core.shutdown();
   });
 });
+
+describe('cost scope', () => {
+  it('adds sidecar-scoped totals to what the session had before the sidecar started', async () => {
+    const h = setup();
+    const id = h.start('echo one');
+    await h.statusOf(id, 'done');
+    expect(h.core.store.sessions.get(id)).toMatchObject({ costUsd: 0.0025, inputTokens: 100 });
+    await h.core.sessions.stop(id);
+    const mark = h.published.length;
+    h.core.sessions.prompt(id, 'sidecar-cost');
+    await h.statusOf(id, 'done', mark);
+    // The new sidecar reported 0.001 USD / 10 tokens since it started: added to the earlier 0.0025 / 100.
+    expect(h.core.store.sessions.get(id)?.costUsd).toBeCloseTo(0.0035, 10);
+    expect(h.core.store.sessions.get(id)?.inputTokens).toBe(110);
+  });
+});

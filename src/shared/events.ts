@@ -83,6 +83,13 @@ export const AgentEventSchema = z.discriminatedUnion('type', [
     outputTokens: z.number().int().nonnegative(),
     contextTokens: z.number().int().nonnegative().optional(),
     contextWindow: z.number().int().positive().optional(),
+    /**
+     * What the totals cover: `session` — the provider session, including
+     * earlier turns and earlier processes (Claude Code, Codex); `sidecar` —
+     * only this sidecar's lifetime (Ollama, ACP agents), so the main process
+     * adds what the session had before the sidecar started. Unset = `session`.
+     */
+    scope: z.enum(['session', 'sidecar']).optional(),
   }),
   z.object({ type: z.literal('error'), message: z.string().max(65536), fatal: FatalKindSchema.optional() }),
   z.object({ type: z.literal('compaction'), id, summary: z.string().max(65536).optional() }),

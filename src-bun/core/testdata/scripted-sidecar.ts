@@ -11,6 +11,7 @@
  *   vanish        exits with code 7 before writing anything for the turn
  *   mute          closes its stdout and keeps running
  *   garbage       bad lines mixed with two good texts, then done
+ *   sidecar-cost  a turn whose cost counts only this sidecar's lifetime (scope 'sidecar')
  *   env <KEY>     replies with the value of KEY in its environment
  *   fuzz <N> <S>  N lines, seed S: valid texts (ids v0, v1, …) among random, truncated, mutated, unknown and oversized lines
  */
@@ -45,6 +46,10 @@ await readLines(Bun.stdin.stream(), {
       case 'echo':
         out({ type: 'text', id: `a${turn}`, role: 'assistant', text: `you said ${rest.join(' ')}` });
         out({ type: 'cost', costUsd: 0.0025 * turn, inputTokens: 100 * turn, outputTokens: 20 * turn });
+        out({ type: 'status', status: 'done', reason: 'completed' });
+        return;
+      case 'sidecar-cost':
+        out({ type: 'cost', scope: 'sidecar', costUsd: 0.001, inputTokens: 10, outputTokens: 1 });
         out({ type: 'status', status: 'done', reason: 'completed' });
         return;
       case 'env':

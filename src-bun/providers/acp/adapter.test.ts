@@ -88,7 +88,7 @@ describe('ACP adapter on recorded Gemini CLI 0.61 --acp sessions', () => {
   it('reports Gemini CLI tokens (from _meta.quota) with no cost figure', () => {
     const { lines, events } = replay('gemini', 'tool');
     const counts = lines.find((l) => l.msg.result?.stopReason)!.msg.result._meta.quota.token_count;
-    expect(ofType(events, 'cost')).toEqual([{ type: 'cost', costUsd: null, inputTokens: counts.input_tokens, outputTokens: counts.output_tokens }]);
+    expect(ofType(events, 'cost')).toEqual([{ type: 'cost', scope: 'sidecar', costUsd: null, inputTokens: counts.input_tokens, outputTokens: counts.output_tokens }]);
   });
 
   it('puts the edit diff on the permission request of a file write', () => {
@@ -174,7 +174,7 @@ describe('ACP adapter on recorded claude-agent-acp 0.49 sessions', () => {
     const costUpdate = lines.filter((l) => l.msg.params?.update?.cost).at(-1)!.msg.params.update;
     const last = ofType(events, 'cost').at(-1)!;
     expect(last).toEqual({
-      type: 'cost', costUsd: costUpdate.cost.amount,
+      type: 'cost', scope: 'sidecar', costUsd: costUpdate.cost.amount,
       inputTokens: usage.inputTokens + usage.cachedReadTokens + usage.cachedWriteTokens, outputTokens: usage.outputTokens,
       contextTokens: costUpdate.used, contextWindow: costUpdate.size,
     });

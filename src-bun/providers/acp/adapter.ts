@@ -117,7 +117,7 @@ type State = {
 
 function costEvent(state: State): AgentEvent {
   return {
-    type: 'cost', costUsd: state.costUsd, inputTokens: state.inputTokens, outputTokens: state.outputTokens,
+    type: 'cost', scope: 'sidecar', costUsd: state.costUsd, inputTokens: state.inputTokens, outputTokens: state.outputTokens,
     ...(state.contextTokens !== undefined ? { contextTokens: state.contextTokens } : {}),
     ...(state.contextWindow !== undefined && state.contextWindow > 0 ? { contextWindow: state.contextWindow } : {}),
   };

@@ -36,7 +36,7 @@ describe('Ollama adapter on recorded /api/chat streams', () => {
     const done = load('text').at(-1)!;
     const [cost] = ofType(adapt(createOllamaAdapter(), 'text', 't1'), 'cost');
     expect(cost).toEqual({
-      type: 'cost', costUsd: 0, inputTokens: done.prompt_eval_count, outputTokens: done.eval_count,
+      type: 'cost', scope: 'sidecar', costUsd: 0, inputTokens: done.prompt_eval_count, outputTokens: done.eval_count,
       contextTokens: done.prompt_eval_count + done.eval_count,
     });
   });

@@ -64,7 +64,7 @@ export function createOllamaAdapter(): OllamaAdapter {
           const output = int(chunk.eval_count);
           inputTokens += prompt;
           outputTokens += output;
-          events.push({ type: 'cost', costUsd: 0, inputTokens, outputTokens, ...(prompt + output > 0 ? { contextTokens: prompt + output } : {}) });
+          events.push({ type: 'cost', scope: 'sidecar', costUsd: 0, inputTokens, outputTokens, ...(prompt + output > 0 ? { contextTokens: prompt + output } : {}) });
           if (chunk.done_reason === 'length') {
             events.push({ type: 'error', message: 'Ollama stopped the reply at the output token limit (num_predict or the context window)' });
           }
