@@ -18,7 +18,10 @@ export default defineConfig({
         plugins: [svelte({ configFile: svelteConfig }), svelteTesting()],
         test: { name: 'ui', environment: 'jsdom', include: ['src/**/*.test.ts'] },
       },
+      // `npm run bench` only: figures, not a test, and slow on purpose (the reference store is quadratic).
+      ...(process.env.CORRAL_BENCH
+        ? [{ plugins: [svelte({ configFile: svelteConfig }), svelteTesting()], test: { name: 'bench', environment: 'jsdom', include: ['test/bench/**/*.bench.ts'] } }]
+        : []),
     ],
-    benchmark: { include: ['test/bench/**/*.bench.ts'] },
   },
 });

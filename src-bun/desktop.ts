@@ -19,7 +19,8 @@ const core = createMainCore({
   publish: (event, payload) => (rpc.send as unknown as Record<string, (p: unknown) => void>)[event]?.(payload),
   hasClients: () => attached,
 });
-const handlers = createHandlers(core);
+// Desktop notifications go through Electrobun (notify-send on Linux).
+const handlers = createHandlers(core, { notify: ({ title, body }) => Utils.showNotification({ title, body }) });
 
 // Every request goes through the same schema check as in web mode; a refusal travels back as an Error.
 const requests = Object.fromEntries(

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { Project, SessionRecord } from './shared/records';
 import App from './App.svelte';
 import { createFakeClock } from './lib/stores/clock';
+import { createOsNotifier } from './lib/stores/os-notifications.svelte';
 import { createFakeConnection } from './lib/testing/fake-connection';
 import { createFakeRpc } from './lib/testing/fake-rpc';
 import { settle } from './lib/testing/settle';
@@ -120,5 +121,30 @@ describe('App', () => {
     expect(banner()).toHaveLength(0);
     expect(screen.queryAllByRole('alert')).toHaveLength(0);
     expect(screen.getByRole('region', { name: 'alpha' })).toBeTruthy();
+  });
+  it('opens Settings from the sidebar in place of the panes; picking a project goes back', async () => {
+    const { rpc } = await boot();
+    expect(rpc.callsOf('settings.getAll')).toHaveLength(1);
+    await fireEvent.click(screen.getByRole('button', { name: 'Settings' }));
+    expect(screen.getByRole('region', { name: 'Settings' })).toBeTruthy();
+    expect(screen.queryByRole('region', { name: 'alpha' })).toBeNull();
+    await fireEvent.click(within(screen.getByRole('navigation', { name: 'Projects' })).getByRole('button', { name: 'alpha' }));
+    expect(screen.queryByRole('region', { name: 'Settings' })).toBeNull();
+    expect(screen.getByRole('region', { name: 'alpha' })).toBeTruthy();
+  });
+
+  it('raises an OS notification through the host (app.notify) when the window is not focused', async () => {
+    const rpc = createFakeRpc({ 'projects.list': () => [alpha], 'app.notify': () => ({ ok: true }) });
+    const osNotifier = createOsNotifier({ isFocused: () => false, host: (n) => rpc.client.request('app.notify', n) });
+    render(App, { props: { rpc: rpc.client, connection: createFakeConnection().connection, clock: createFakeClock(), osNotifier } });
+    await settle();
+    flushSync();
+    const pane = screen.getByRole('region', { name: 'alpha' });
+    await fireEvent.input(within(pane).getByRole('textbox', { name: 'Prompt' }), { target: { value: 'go' } });
+    await fireEvent.click(within(pane).getByRole('button', { name: 'Send' }));
+    await settle();
+    rpc.emit('agent.status', { sessionId: 's1', status: 'done' });
+    await settle();
+    expect(rpc.callsOf('app.notify')).toEqual([{ title: 'Corral', body: 'Agent completed on alpha' }]);
   });
 });

@@ -65,6 +65,21 @@ describe('rpc dispatch', () => {
     expect(await call('settings.set', { key: 'retention_count', value: 7 })).toMatchObject({ success: true, payload: { retention_count: 7 } });
   });
 
+  it('app.notify: ok:false without a notifier (web mode), hands title and body to the desktop notifier, validates params', async () => {
+    const { call, core } = setup();
+    expect(await call('app.notify', { title: 'Corral', body: 'Agent completed on alpha' })).toMatchObject({ success: true, payload: { ok: false } });
+    const shown: unknown[] = [];
+    const desktop = createHandlers(core, { notify: (n) => void shown.push(n) });
+    const notify = (params: unknown) => dispatch(desktop, { type: 'request', id: 8, method: 'app.notify', params }, { clientId: 'desktop' });
+    expect(await notify({ title: 'Corral', body: 'Agent completed on alpha' })).toMatchObject({ success: true, payload: { ok: true } });
+    expect(shown).toEqual([{ title: 'Corral', body: 'Agent completed on alpha' }]);
+    expect(await notify({ title: '', body: 'x' })).toMatchObject({ success: false, error: expect.stringContaining('Title is empty') });
+    expect(await notify({ title: 't', body: 'x', icon: 'evil' })).toMatchObject({ success: false, error: expect.stringContaining('icon') });
+    const failing = createHandlers(core, { notify: () => { throw new Error('notify-send missing'); } });
+    expect(await dispatch(failing, { type: 'request', id: 9, method: 'app.notify', params: { title: 't', body: 'b' } }, { clientId: 'd' }))
+      .toMatchObject({ success: true, payload: { ok: false } });
+  });
+
   it('ignores packets that are not requests and rejects bad ids', async () => {
     const { core } = setup();
     const handlers = createHandlers(core);
@@ -77,7 +92,7 @@ describe('rpc dispatch', () => {
     const { core } = setup();
     const handlers = createHandlers(core);
     const methods = ['projects.list', 'projects.add', 'projects.remove', 'agent.start', 'agent.prompt', 'agent.stop', 'session.save', 'session.load',
-      'session.messages.save', 'session.messages.load', 'settings.getAll', 'settings.set', 'constructor', '__proto__', 'toString'];
+      'session.messages.save', 'session.messages.load', 'settings.getAll', 'settings.set', 'app.notify', 'constructor', '__proto__', 'toString'];
     const values = [null, undefined, 0, -1, 1e308, '', 'x'.repeat(10_000), [], {}, { path: '/' }, { sessionId: 'x' }, true, { key: 'retention_count', value: 'x' }];
     let seed = 42;
     const rand = (n: number) => { seed = (Math.imul(seed, 1103515245) + 12345) & 0x7fffffff; return seed % n; };

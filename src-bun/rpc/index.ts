@@ -2,15 +2,21 @@
 import type { Core } from '../core/core';
 import type { Handlers } from '../../src/shared/rpc';
 import { agentHandlers } from './agent';
+import { appHandlers, type Notifier } from './app';
 import { projectsHandlers } from './projects';
 import { providersHandlers } from './providers';
 import { sessionHandlers } from './session';
 import { settingsHandlers } from './settings';
 
-export const createHandlers = (core: Core): Handlers => ({
+/** Host services an entry may provide; the web mode provides none. */
+export type HostServices = { notify?: Notifier };
+
+/** The full handler table over `core`; `host` adds what only an entry can do (desktop notifications). */
+export const createHandlers = (core: Core, host: HostServices = {}): Handlers => ({
   ...projectsHandlers(core),
   ...agentHandlers(core),
   ...sessionHandlers(core),
   ...settingsHandlers(core),
   ...providersHandlers(core),
+  ...appHandlers(host.notify),
 });

@@ -3,9 +3,13 @@
  * component tests can provide their own stores via `render(..., { context })`.
  */
 import { getContext, setContext } from 'svelte';
+import type { Clock } from './stores/clock';
+import type { HistoryStore } from './stores/history.svelte';
+import type { OsNotifier } from './stores/os-notifications.svelte';
 import type { ProjectsStore } from './stores/projects.svelte';
 import type { ProvidersStore } from './stores/providers.svelte';
 import type { SessionStore } from './stores/sessions.svelte';
+import type { SettingsStore } from './stores/settings.svelte';
 import type { ToastStore } from './stores/toasts.svelte';
 
 /** Everything the components reach through context. */
@@ -14,6 +18,12 @@ export interface AppStores {
   projects: ProjectsStore;
   providers: ProvidersStore;
   toasts: ToastStore;
+  settings: SettingsStore;
+  history: HistoryStore;
+  /** OS notifications while the app is not focused (and the browser permission behind them). */
+  os: OsNotifier;
+  /** The clock the stores run on; components tick with it (idle durations). */
+  clock: Clock;
 }
 
 /** The one context key; its value is {@link AppStores}. */

@@ -11,3 +11,31 @@ export function formatCost(costUsd: number | null | undefined): string {
 export function formatTokens(input: number, output: number): string {
   return `${input.toLocaleString('en-US')} in / ${output.toLocaleString('en-US')} out`;
 }
+
+/** A duration as `45s`, `2m 05s` or `1h 03m`. */
+export function formatDuration(ms: number): string {
+  const total = Math.max(0, Math.floor(ms / 1000));
+  const h = Math.floor(total / 3600);
+  const m = Math.floor((total % 3600) / 60);
+  const s = total % 60;
+  if (h > 0) return `${h}h ${String(m).padStart(2, '0')}m`;
+  if (m > 0) return `${m}m ${String(s).padStart(2, '0')}s`;
+  return `${s}s`;
+}
+
+/** A burn rate as `$1.20/h`. */
+export function formatBurnRate(usdPerHour: number): string {
+  return `$${usdPerHour.toFixed(2)}/h`;
+}
+
+/** A 0–1 ratio as a whole percentage, e.g. `42%`. */
+export function formatPercent(ratio: number): string {
+  return `${Math.round(ratio * 100)}%`;
+}
+
+/** A date and time for lists, e.g. `2025-03-14 09:26`, in local time. */
+export function formatDateTime(ms: number): string {
+  const d = new Date(ms);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}`;
+}

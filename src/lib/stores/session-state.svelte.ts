@@ -1,24 +1,36 @@
 /**
- * One session as the UI holds it: reactive status, cost and tokens, and a
- * transcript that is mutated in place with an explicit version signal.
+ * One session as the UI holds it: reactive status, cost, tokens and health
+ * inputs, and a transcript that is mutated in place with an explicit version
+ * signal.
  */
 import { SvelteMap } from 'svelte/reactivity';
 import { SESSION_STATUSES, type SessionStatus, type StatusReason } from '../../shared/events';
 import type { ProviderId } from '../../shared/providers';
 import type { SessionRecord } from '../../shared/records';
+import type { TimerHandle } from './clock';
+import type { CostSnapshot, HealthSource } from './health';
 import type { MessageSaver } from './message-saver';
 import { Transcript, type DisplayMessage } from './transcript';
 
 /** Statuses in which a session has a turn under way (Stop is enabled, nothing may replace it). */
 export const ACTIVE_STATUSES: ReadonlySet<SessionStatus> = new Set(['starting', 'running']);
+/** Statuses that end a turn: they flush, toast, and start the grace-period cleanup. */
+export const FINISHED_STATUSES: ReadonlySet<SessionStatus> = new Set(['done', 'error']);
 
 /** Maps any status string to one the UI knows; unknown values become `idle`. */
 export function normalizeStatus(status: unknown): SessionStatus {
   return (SESSION_STATUSES as readonly unknown[]).includes(status) ? (status as SessionStatus) : 'idle';
 }
 
+/** Every timer a session may hold; all of them are cleared when it is purged. */
+export interface SessionTimers {
+  stall: TimerHandle | null;
+  cleanup: TimerHandle | null;
+  recordRetry: TimerHandle | null;
+}
+
 /** A session in the store. Fields marked reactive drive the pane. */
-export class SessionState {
+export class SessionState implements HealthSource {
   readonly id: string;
   readonly projectId: string;
   readonly provider: ProviderId;
@@ -39,6 +51,21 @@ export class SessionState {
   model = $state<string | null>(null);
   updatedAt = $state(0);
   providerSessionId: string | null = null;
+
+  /** reactive: ms since epoch of the last message or status change (idle duration, stall timer). */
+  lastActivityAt = $state(0);
+  /** reactive: the stall timer fired and nothing happened since. */
+  stalled = $state(false);
+  /** reactive: the tool call under way (the newest call without a result), while a turn runs. */
+  activeTool = $state<string | null>(null);
+  /** reactive: permission requests waiting for the user (request id → title). */
+  readonly pendingInput = new SvelteMap<string, string>();
+  /** Tool calls without a result yet, id → name, oldest first. */
+  readonly openTools = new Map<string, string>();
+  /** Cost totals as they arrived, for the burn rate; see `recordCostSnapshot`. */
+  readonly costSnapshots: CostSnapshot[] = [];
+  /** Stall, grace-cleanup and record-retry timers. */
+  readonly timers: SessionTimers = { stall: null, cleanup: null, recordRetry: null };
 
   /**
    * The transcript; replaced wholesale only on restore. Its `messages` array is
@@ -63,6 +90,7 @@ export class SessionState {
     this.provider = init.provider;
     this.createdAt = init.createdAt;
     this.updatedAt = init.createdAt;
+    this.lastActivityAt = init.createdAt;
   }
 
   /** The display messages; reading this also subscribes to in-place changes. */
@@ -76,12 +104,16 @@ export class SessionState {
     return ACTIVE_STATUSES.has(this.status);
   }
 
-  /** Rebuilds a session from its stored record; a session stored mid-turn comes back `interrupted`. */
+  /** True while a permission request waits for the user. */
+  get needsInput(): boolean {
+    return this.pendingInput.size > 0;
+  }
+
+  /** Rebuilds a session from its stored record, status as stored: the main process marks dead turns `interrupted` itself. */
   static fromRecord(record: SessionRecord): SessionState {
     const s = new SessionState({ id: record.id, projectId: record.projectId, provider: record.provider, createdAt: record.createdAt });
-    const status = normalizeStatus(record.status);
-    s.status = ACTIVE_STATUSES.has(status) ? 'interrupted' : status;
-    s.reason = s.status === 'interrupted' && status !== 'interrupted' ? 'interrupted' : record.reason;
+    s.status = normalizeStatus(record.status);
+    s.reason = record.reason;
     s.error = record.error;
     s.costUsd = record.costUsd;
     s.inputTokens = record.inputTokens;
@@ -89,6 +121,7 @@ export class SessionState {
     s.model = record.model;
     s.providerSessionId = record.providerSessionId;
     s.updatedAt = record.updatedAt;
+    s.lastActivityAt = record.updatedAt;
     return s;
   }
 

@@ -137,24 +137,73 @@ describe('session store: restore at boot', () => {
     expect(rpc.callsOf('session.save')).toHaveLength(0);
   });
 
-  it('shows a session stored mid-turn as interrupted, and a follow-up continues it', async () => {
+  it('trusts the stored status: a running record is live, and its replayed events apply once it is restored', async () => {
     const { rpc, store } = setup();
     rpc.handle('session.load', () => ({ session: record({ status: 'running' }) }));
+    // The server replays live statuses and unacknowledged events on connect, possibly before the restore lands.
+    rpc.emit('agent.message', { sessionId: 'old', messages: [assistantText(1, 'still going')] });
     await store.loadLastSession('p1');
     const s = store.current('p1')!;
-    expect(s.status).toBe('interrupted');
+    expect(s.status).toBe('running');
+    expect(s.active).toBe(true);
+    expect(s.messages.map((m) => m.text)).toEqual(['still going']);
     await settle();
-    expect(rpc.callsOf('session.save').map((c) => c.session.status)).toEqual(['interrupted']);
-    await store.send('p1', 'go on', 'claude');
-    expect(rpc.callsOf('agent.prompt')).toEqual([{ sessionId: 'old', prompt: 'go on' }]);
+    expect(rpc.callsOf('session.save')).toHaveLength(0);
+    rpc.emit('agent.status', { sessionId: 'old', projectId: 'p1', status: 'done' });
+    expect(s.status).toBe('done');
   });
 
-  it('shows an interrupted session as running again when its live messages arrive (a reloaded tab)', async () => {
+  it('restores an interrupted session as interrupted; the next prompt continues it through agent.prompt (provider resume)', async () => {
     const { rpc, store } = setup();
-    rpc.handle('session.load', () => ({ session: record({ status: 'running' }) }));
+    rpc.handle('session.load', () => ({ session: record({ status: 'interrupted', reason: 'interrupted' }) }));
     await store.loadLastSession('p1');
-    rpc.emit('agent.message', { sessionId: 'old', messages: [assistantText(1, 'still going')] });
-    expect(store.current('p1')?.status).toBe('running');
+    const s = store.current('p1')!;
+    expect([s.status, s.reason]).toEqual(['interrupted', 'interrupted']);
+    expect(store.mapped('p1')).toBe(s);
+    expect(await store.send('p1', 'go on', 'claude')).toBe(true);
+    expect(rpc.callsOf('agent.prompt')).toEqual([{ sessionId: 'old', prompt: 'go on' }]);
+    expect(rpc.callsOf('agent.start')).toHaveLength(0);
+    expect(s.status).toBe('starting');
+  });
+
+  it('restores a done session as its messages only: shown, not mapped, and a prompt still continues it', async () => {
+    const { rpc, store } = setup();
+    rpc.handle('session.load', () => ({ session: record({ status: 'done' }) }));
+    rpc.handle('session.messages.load', () => ({ messages: [userText(1, 'old prompt')] }));
+    await store.loadLastSession('p1');
+    expect(store.current('p1')?.id).toBe('old');
+    expect(store.mapped('p1')).toBeUndefined();
+    await store.send('p1', 'more', 'claude');
+    expect(rpc.callsOf('agent.prompt')).toEqual([{ sessionId: 'old', prompt: 'more' }]);
+    expect(store.mapped('p1')?.id).toBe('old');
+  });
+
+  it('takes in a session another window started, from its status naming the project', async () => {
+    const { rpc, store } = setup();
+    rpc.handle('session.list', () => ({ sessions: [record({ id: 'other', status: 'running' })] }));
+    rpc.handle('session.messages.load', () => ({ messages: [userText(1, 'typed in the other window')] }));
+    rpc.emit('agent.status', { sessionId: 'other', projectId: 'p1', status: 'running' });
+    rpc.emit('agent.message', { sessionId: 'other', messages: [assistantText(2, 'live answer')] });
+    await settle();
+    const s = store.current('p1')!;
+    expect([s.id, s.status, store.mapped('p1')]).toEqual(['other', 'running', s]);
+    expect(s.messages.map((m) => m.text)).toEqual(['typed in the other window', 'live answer']);
+    expect(rpc.callsOf('session.list')).toEqual([{ projectId: 'p1' }]);
+  });
+
+  it('does not take in another session while its own start is in flight, or over a running pane', async () => {
+    const { rpc, store } = setup();
+    const answer = deferred<{ ok: true; sessionId: string }>();
+    rpc.handle('agent.start', () => answer.promise);
+    const sending = store.send('p1', 'mine', 'claude');
+    rpc.emit('agent.status', { sessionId: 's1', projectId: 'p1', status: 'starting' });
+    answer.resolve({ ok: true, sessionId: 's1' });
+    await sending;
+    rpc.emit('agent.status', { sessionId: 's1', projectId: 'p1', status: 'running' });
+    rpc.emit('agent.status', { sessionId: 'intruder', projectId: 'p1', status: 'running' });
+    await settle();
+    expect(rpc.callsOf('session.list')).toEqual([]);
+    expect(store.current('p1')?.id).toBe('s1');
   });
 
   it('forgets a removed project: no current session, no more saves', async () => {

@@ -1,67 +1,33 @@
 /**
- * The session store: per-project current sessions fed by `agent.message`,
- * `agent.status` and `agent.cost`, deduplicated by seqId, persisted with a
- * debounce by seqId, and restored at boot. Everything with a side effect
- * (RPC, time, toasts, settings) is injected.
+ * The session store: per-project sessions fed by `agent.message`,
+ * `agent.status`, `agent.cost` and `session.purged`, deduplicated by seqId,
+ * persisted with a debounce by seqId, watched by stall timers, released after
+ * a grace period, trimmed by retention, and restored at boot. Everything with
+ * a side effect (RPC, time, toasts, settings) is injected.
+ *
+ * A project has two pointers to a session:
+ * - `mapped`: the session whose lifecycle the project follows (health, stall,
+ *   cleanup). Grace cleanup removes it 60 s after done/error.
+ * - `shown`: what the pane displays, and what a prompt continues. It outlives
+ *   the mapping, so a finished transcript stays on screen and a follow-up
+ *   resumes it; only "New session" (or a purge) clears it.
  */
 import { SvelteMap } from 'svelte/reactivity';
 import type { SessionStatus, StatusReason, WireMessage } from '../../shared/events';
 import type { ProviderId, SessionOptions } from '../../shared/providers';
+import { sessionsToPurge } from '../../shared/retention';
 import type { EventPayload } from '../../shared/rpc/index';
 import { DEFAULT_SETTINGS, type Settings } from '../../shared/settings';
-import type { RpcClient } from '../rpc/types';
-import type { Clock } from './clock';
+import { recordCostSnapshot, sessionHealth } from './health';
+import { createSessionRestorer } from './session-restore';
 import { createMessageSaver } from './message-saver';
-import { ACTIVE_STATUSES, SessionState, normalizeStatus } from './session-state.svelte';
-import type { Notify } from './toasts.svelte';
-import { Transcript } from './transcript';
+import { createRecordSaver } from './record-saver';
+import { FINISHED_STATUSES, SessionState, normalizeStatus } from './session-state.svelte';
+import { START_IN_PROGRESS, type PaneState, type SessionStore, type SessionStoreDeps, type StartResult } from './session-store-types';
+import { createSessionTimers } from './session-timers';
 
 export { SessionState, normalizeStatus } from './session-state.svelte';
-
-/** What the store needs from the outside world. */
-export interface SessionStoreDeps {
-  rpc: RpcClient;
-  clock: Clock;
-  notify: Notify;
-  /** Current settings, read when needed so changes apply without a restart. */
-  settings?: () => Partial<Settings>;
-  /** A project's display name for toasts; defaults to the id. */
-  projectName?: (projectId: string) => string | undefined;
-}
-
-/** Per-pane UI state that is not part of a session. */
-export interface PaneState {
-  /** A start or prompt request is in flight. */
-  readonly sending: boolean;
-  /** The last send failure, shown inline under the prompt. */
-  readonly error: string | null;
-}
-
-/** The session store's public face. */
-export interface SessionStore {
-  /** The session a project's pane shows, if any. */
-  current(projectId: string): SessionState | undefined;
-  /** A session by id. */
-  get(sessionId: string): SessionState | undefined;
-  /** Pane state of a project (sending flag, inline error). */
-  pane(projectId: string): PaneState;
-  /** Follow-up on the pane's current session, or a new session; resolves false (with a toast and an inline error) on failure. */
-  send(projectId: string, prompt: string, provider: ProviderId, options?: SessionOptions): Promise<boolean>;
-  /** Stops the pane's current session. */
-  stop(projectId: string): Promise<void>;
-  /** Answers a permission request of the pane's current session; resolves false (with a toast) when refused. */
-  answerPermission(projectId: string, requestId: string, optionId: string): Promise<boolean>;
-  /** Restores the project's last stored session, unless one is starting or running. */
-  loadLastSession(projectId: string): Promise<void>;
-  /** Clears the inline error of a pane. */
-  clearError(projectId: string): void;
-  /** Saves every pending message now (e.g. before the page goes away). */
-  flushAll(): Promise<void>;
-  /** Drops a removed project's sessions and their timers. */
-  forgetProject(projectId: string): void;
-  /** Unregisters the RPC listeners and stops every timer. */
-  dispose(): void;
-}
+export { START_IN_PROGRESS, type PaneState, type SessionStore, type SessionStoreDeps, type StartResult } from './session-store-types';
 
 type Buffered =
   | { kind: 'message'; payload: EventPayload<'agent.message'> }
@@ -71,23 +37,36 @@ type Buffered =
 /** Events for sessions this window has not registered yet (agent.start has not answered) are held this long, per session. */
 const MAX_BUFFERED_EVENTS = 5_000;
 const MAX_BUFFERED_SESSIONS = 32;
-/** Wait before saving a session record again after a failed save, ms. */
-const RECORD_RETRY_MS = 5_000;
 const IDLE_PANE: PaneState = Object.freeze({ sending: false, error: null });
 
 /** Creates the store and registers its RPC listeners (once). */
 export function createSessionStore(deps: SessionStoreDeps): SessionStore {
   const { rpc, clock, notify } = deps;
   const sessions = new Map<string, SessionState>();
-  const currentByProject = new SvelteMap<string, SessionState>();
+  const mappedByProject = new SvelteMap<string, SessionState>();
+  const shownByProject = new SvelteMap<string, SessionState>();
   const panes = new SvelteMap<string, { sending: boolean; error: string | null }>();
+  const historyRevisions = new SvelteMap<string, number>();
+  /** Projects with an `agent.start` in flight (the double-start guard). */
+  const starting = new Set<string>();
   /** Events that arrived before their session was known, oldest session first. */
   const buffered = new Map<string, Buffered[]>();
-  /** Record saves in flight, and whether another is due after it (saves are serialized so an old record never lands last). */
-  const recordSaves = new Map<string, { dirty: boolean }>();
+  /** Sessions purged from memory: late events for them are dropped, not held. */
+  const purgedIds = new Set<string>();
 
   const setting = <K extends keyof Settings>(key: K): Settings[K] => deps.settings?.()[key] ?? DEFAULT_SETTINGS[key];
   const projectName = (projectId: string) => deps.projectName?.(projectId) ?? projectId;
+  const current = (projectId: string) => mappedByProject.get(projectId) ?? shownByProject.get(projectId);
+  const records = createRecordSaver({ rpc, clock, isRegistered: (id) => sessions.has(id) });
+  const timers = createSessionTimers({
+    clock,
+    stallMinutes: () => setting('stall_timeout_min'),
+    onStall: (s, minutes) =>
+      notify({ kind: 'warning', key: `stall:${s.id}`, message: `Agent stalled on ${projectName(s.projectId)} (no activity for ${minutes} min)` }),
+    onCleanup: (s) => {
+      if (mappedByProject.get(s.projectId) === s) mappedByProject.delete(s.projectId);
+    },
+  });
 
   function ensurePane(projectId: string) {
     const existing = panes.get(projectId);
@@ -95,6 +74,10 @@ export function createSessionStore(deps: SessionStoreDeps): SessionStore {
     const pane = $state<{ sending: boolean; error: string | null }>({ sending: false, error: null });
     panes.set(projectId, pane);
     return pane;
+  }
+
+  function bumpHistory(projectId: string) {
+    historyRevisions.set(projectId, (historyRevisions.get(projectId) ?? 0) + 1);
   }
 
   function register(s: SessionState) {
@@ -113,31 +96,23 @@ export function createSessionStore(deps: SessionStoreDeps): SessionStore {
     sessions.set(s.id, s);
   }
 
-  function saveRecord(s: SessionState) {
-    const inFlight = recordSaves.get(s.id);
-    if (inFlight) {
-      inFlight.dirty = true;
-      return;
-    }
-    const entry = { dirty: false };
-    recordSaves.set(s.id, entry);
-    let failed = false;
-    rpc
-      .request('session.save', { session: s.toRecord() })
-      .then((res) => {
-        if (!res.ok) throw new Error('the main process refused the record');
-      })
-      .catch((err: unknown) => {
-        failed = true;
-        console.warn(`session.save failed for ${s.id}: ${errorText(err)}`);
-      })
-      .finally(() => {
-        recordSaves.delete(s.id);
-        if (!sessions.has(s.id)) return;
-        // The record is saved whole, so the retry (or the next change) carries everything.
-        if (failed) clock.setTimeout(() => sessions.has(s.id) && saveRecord(s), RECORD_RETRY_MS);
-        else if (entry.dirty) saveRecord(s);
-      });
+  /** Applies the events that arrived before the session was registered. */
+  function drainBuffered(s: SessionState) {
+    const early = buffered.get(s.id);
+    buffered.delete(s.id);
+    for (const item of early ?? []) dispatch(s, item);
+  }
+
+  /** Maps the project to the session and shows it. */
+  function mapProject(s: SessionState) {
+    mappedByProject.set(s.projectId, s);
+    shownByProject.set(s.projectId, s);
+  }
+
+  function applyRetention(projectId: string) {
+    const newestFirst = [...sessions.values()].filter((s) => s.projectId === projectId).sort((a, b) => b.createdAt - a.createdAt);
+    const ids = sessionsToPurge(newestFirst, clock.now(), { retention_count: setting('retention_count'), retention_days: setting('retention_days') });
+    for (const id of ids) purgeSession(id);
   }
 
   function applyStatus(s: SessionState, status: SessionStatus, reason?: StatusReason, error?: string) {
@@ -147,42 +122,74 @@ export function createSessionStore(deps: SessionStoreDeps): SessionStore {
     s.status = status;
     s.reason = reason ?? null;
     s.error = nextError;
-    s.updatedAt = clock.now();
+    s.updatedAt = s.lastActivityAt = clock.now();
+    s.stalled = false;
     s.statusEpoch++;
-    if (ACTIVE_STATUSES.has(status)) s.lastErrorText = null;
-    saveRecord(s);
-    if (status === 'done' || status === 'error') void s.saver?.flush();
+    records.save(s);
+    if (s.active) {
+      s.lastErrorText = null;
+      timers.cancelCleanup(s);
+      // A new turn on the pane's session (here or in another window) makes it the project's live session again.
+      if (shownByProject.get(s.projectId) === s) mapProject(s);
+      timers.armStall(s);
+    } else {
+      timers.clearStall(s);
+      s.pendingInput.clear();
+      s.openTools.clear();
+      s.activeTool = null;
+    }
     if (prev === status) return;
     const name = projectName(s.projectId);
     if (status === 'done' && reason === 'stopped') notify({ kind: 'info', message: `Agent stopped on ${name}` });
     else if (status === 'done') notify({ kind: 'success', message: `Agent completed on ${name}` });
     else if (status === 'error') notify({ kind: 'error', message: `Agent error on ${name}: ${nextError}` });
+    if (FINISHED_STATUSES.has(status)) {
+      void s.saver?.flush();
+      timers.scheduleCleanup(s);
+      bumpHistory(s.projectId);
+      // Last: retention may purge this very session (when newer finished ones fill the quota).
+      applyRetention(s.projectId);
+    }
   }
 
   function ingest(s: SessionState, wires: readonly WireMessage[]) {
     const { fresh, displayChanged } = s.transcript.ingest(wires);
     if (fresh.length === 0) return;
+    s.lastActivityAt = clock.now();
+    s.stalled = false;
+    let toolsChanged = false;
     for (const { event } of fresh) {
       if (event.type === 'init') {
         s.providerSessionId = event.providerSessionId;
         if (event.model) s.model = event.model;
       } else if (event.type === 'error') s.lastErrorText = event.message;
+      else if (event.type === 'tool_call') {
+        s.openTools.delete(event.id);
+        s.openTools.set(event.id, event.name);
+        toolsChanged = true;
+      } else if (event.type === 'tool_result') toolsChanged = s.openTools.delete(event.id) || toolsChanged;
+      else if (event.type === 'permission_request' && s.active && !s.permissionAnswers.has(event.id) && !s.pendingInput.has(event.id)) {
+        s.pendingInput.set(event.id, event.title);
+        notify({ kind: 'warning', key: `input:${s.id}`, message: `Agent needs input on ${projectName(s.projectId)}: ${event.title}` });
+      }
     }
+    if (toolsChanged) s.activeTool = s.active ? ([...s.openTools.values()].at(-1) ?? null) : null;
     if (displayChanged) s.version++;
     s.saver?.add(fresh);
-    // Messages for a session restored as interrupted mean its turn is alive after all (a reloaded tab).
-    if (displayChanged && s.status === 'interrupted') applyStatus(s, 'running');
+    timers.armStall(s);
   }
 
   function applyCost(s: SessionState, p: EventPayload<'agent.cost'>) {
-    if (s.costUsd === p.costUsd && s.inputTokens === p.inputTokens && s.outputTokens === p.outputTokens) return;
+    const sameContext = (p.contextTokens ?? s.contextTokens) === s.contextTokens && (p.contextWindow ?? s.contextWindow) === s.contextWindow;
+    if (s.costUsd === p.costUsd && s.inputTokens === p.inputTokens && s.outputTokens === p.outputTokens && sameContext) return;
     s.costUsd = p.costUsd ?? null;
     s.inputTokens = p.inputTokens;
     s.outputTokens = p.outputTokens;
     if (p.contextTokens !== undefined) s.contextTokens = p.contextTokens;
     if (p.contextWindow !== undefined) s.contextWindow = p.contextWindow;
     s.updatedAt = clock.now();
-    saveRecord(s);
+    if (p.costUsd !== null) recordCostSnapshot(s.costSnapshots, s.updatedAt, p.costUsd);
+    records.save(s);
   }
 
   function dispatch(s: SessionState, item: Buffered) {
@@ -196,7 +203,11 @@ export function createSessionStore(deps: SessionStoreDeps): SessionStore {
     if (typeof sessionId !== 'string') return;
     const s = sessions.get(sessionId);
     if (s) return dispatch(s, item);
-    // agent.start may still be on its way back: hold the events until it names the session.
+    if (purgedIds.has(sessionId)) return;
+    // A session another window started: its status names the project. Our own starts answer for themselves.
+    const projectId = item.kind === 'status' ? item.payload.projectId : undefined;
+    if (projectId && !starting.has(projectId)) void restorer.adopt(projectId, sessionId);
+    // agent.start (or a restore) may still be on its way back: hold the events until it names the session.
     let list = buffered.get(sessionId);
     if (!list) {
       if (buffered.size >= MAX_BUFFERED_SESSIONS) buffered.delete(buffered.keys().next().value as string);
@@ -205,16 +216,66 @@ export function createSessionStore(deps: SessionStoreDeps): SessionStore {
     if (list.length < MAX_BUFFERED_EVENTS) list.push(item);
   }
 
+  function purgeSession(sessionId: string) {
+    buffered.delete(sessionId);
+    purgedIds.add(sessionId);
+    const s = sessions.get(sessionId);
+    if (!s) return;
+    timers.clearAll(s);
+    s.saver?.dispose();
+    sessions.delete(sessionId);
+    if (mappedByProject.get(s.projectId) === s) mappedByProject.delete(s.projectId);
+    if (shownByProject.get(s.projectId) === s) shownByProject.delete(s.projectId);
+    bumpHistory(s.projectId);
+  }
+
+  function purgeProjectSessions(projectId: string, sessionIds?: readonly string[]) {
+    const ids = sessionIds ?? [...sessions.values()].filter((s) => s.projectId === projectId).map((s) => s.id);
+    for (const id of ids) {
+      const s = sessions.get(id);
+      if (!s || s.projectId === projectId) purgeSession(id);
+    }
+  }
+
   const unsubscribe = [
     rpc.on('agent.message', (payload) => receive({ kind: 'message', payload })),
     rpc.on('agent.status', (payload) => receive({ kind: 'status', payload })),
     rpc.on('agent.cost', (payload) => receive({ kind: 'cost', payload })),
+    rpc.on('session.purged', (payload) => {
+      if (!payload || !Array.isArray(payload.sessionIds)) return;
+      purgeProjectSessions(payload.projectId, payload.sessionIds);
+      bumpHistory(payload.projectId);
+    }),
   ];
 
   function fail(projectId: string, message: string): false {
     ensurePane(projectId).error = message;
     notify({ kind: 'error', message: `Could not send the prompt on ${projectName(projectId)}: ${message}` });
     return false;
+  }
+
+  async function start(projectId: string, prompt: string, provider: ProviderId, options?: SessionOptions): Promise<StartResult> {
+    if (starting.has(projectId)) return { ok: false, error: START_IN_PROGRESS };
+    starting.add(projectId);
+    try {
+      const res = await rpc.request('agent.start', { projectId, provider, prompt, ...(options ? { options } : {}) });
+      if (!res.ok) return res;
+      const previous = current(projectId);
+      if (previous) timers.cancelCleanup(previous);
+      const s = new SessionState({ id: res.sessionId, projectId, provider, createdAt: clock.now() });
+      recordCostSnapshot(s.costSnapshots, s.createdAt, 0);
+      mapProject(s);
+      register(s);
+      records.save(s);
+      timers.armStall(s);
+      bumpHistory(projectId);
+      drainBuffered(s);
+      return { ok: true, sessionId: s.id };
+    } catch (err) {
+      return { ok: false, error: errorText(err) };
+    } finally {
+      starting.delete(projectId);
+    }
   }
 
   async function send(projectId: string, prompt: string, provider: ProviderId, options?: SessionOptions): Promise<boolean> {
@@ -224,24 +285,19 @@ export function createSessionStore(deps: SessionStoreDeps): SessionStore {
     pane.sending = true;
     pane.error = null;
     try {
-      const current = currentByProject.get(projectId);
-      if (current) {
-        const epoch = current.statusEpoch;
-        const res = await rpc.request('agent.prompt', { sessionId: current.id, prompt });
-        if (!res.ok) return fail(projectId, res.error);
-        // Show the new turn at once, unless the main process already reported one.
-        if (current.statusEpoch === epoch && !current.active) applyStatus(current, 'starting');
-        return true;
+      const target = current(projectId);
+      if (!target) {
+        const res = await start(projectId, prompt, provider, options);
+        return res.ok || fail(projectId, res.error);
       }
-      const res = await rpc.request('agent.start', { projectId, provider, prompt, ...(options ? { options } : {}) });
+      const epoch = target.statusEpoch;
+      const res = await rpc.request('agent.prompt', { sessionId: target.id, prompt });
       if (!res.ok) return fail(projectId, res.error);
-      const s = new SessionState({ id: res.sessionId, projectId, provider, createdAt: clock.now() });
-      register(s);
-      currentByProject.set(projectId, s);
-      saveRecord(s);
-      const early = buffered.get(s.id);
-      buffered.delete(s.id);
-      for (const item of early ?? []) dispatch(s, item);
+      if (!sessions.has(target.id)) return true;
+      timers.cancelCleanup(target);
+      if (current(projectId) === target) mapProject(target);
+      // Show the new turn at once, unless the main process already reported one.
+      if (target.statusEpoch === epoch && !target.active) applyStatus(target, 'starting');
       return true;
     } catch (err) {
       return fail(projectId, errorText(err));
@@ -251,8 +307,10 @@ export function createSessionStore(deps: SessionStoreDeps): SessionStore {
   }
 
   async function stop(projectId: string) {
-    const s = currentByProject.get(projectId);
+    const s = current(projectId);
     if (!s) return;
+    timers.clearStall(s);
+    s.stalled = false;
     try {
       const res = await rpc.request('agent.stop', { sessionId: s.id });
       if (!res.ok) notify({ kind: 'warning', message: `Could not stop the agent on ${projectName(projectId)}` });
@@ -262,13 +320,18 @@ export function createSessionStore(deps: SessionStoreDeps): SessionStore {
   }
 
   async function answerPermission(projectId: string, requestId: string, optionId: string): Promise<boolean> {
-    const s = currentByProject.get(projectId);
+    const s = current(projectId);
     if (!s || s.permissionAnswers.has(requestId)) return false;
     // Recorded first so a double click cannot answer twice; undone if the answer does not land.
     s.permissionAnswers.set(requestId, optionId);
     try {
       const res = await rpc.request('agent.permission', { sessionId: s.id, requestId, optionId });
-      if (res.ok) return true;
+      if (res.ok) {
+        s.pendingInput.delete(requestId);
+        s.lastActivityAt = clock.now();
+        timers.armStall(s);
+        return true;
+      }
       s.permissionAnswers.delete(requestId);
       notify({ kind: 'error', message: `Could not answer the permission request on ${projectName(projectId)}: ${res.error}` });
     } catch (err) {
@@ -280,45 +343,56 @@ export function createSessionStore(deps: SessionStoreDeps): SessionStore {
 
   /** A pane is busy when its session is mid-turn or a send is in flight; restore must not replace it then. */
   function busy(projectId: string) {
-    return Boolean(currentByProject.get(projectId)?.active || panes.get(projectId)?.sending);
+    return Boolean(current(projectId)?.active || panes.get(projectId)?.sending || starting.has(projectId));
   }
 
-  async function loadLastSession(projectId: string) {
-    if (busy(projectId)) return;
-    try {
-      const { session: record } = await rpc.request('session.load', { projectId });
-      if (!record || busy(projectId) || sessions.has(record.id)) return;
-      const { messages } = await rpc.request('session.messages.load', { sessionId: record.id });
-      // Re-checked after each await: a start or live events may have won the race.
-      if (busy(projectId) || sessions.has(record.id)) return;
-      const s = SessionState.fromRecord(record);
-      s.transcript = Transcript.fromStored(messages);
+  const restorer = createSessionRestorer({
+    rpc,
+    clock,
+    notify,
+    projectName,
+    busy,
+    known: (id) => sessions.has(id),
+    install(s) {
+      // A finished session comes back as its messages only; a live or interrupted one is the project's session again.
+      if (FINISHED_STATUSES.has(s.status)) shownByProject.set(s.projectId, s);
+      else mapProject(s);
       register(s);
-      const previous = currentByProject.get(projectId);
-      if (previous) forgetSession(previous);
-      currentByProject.set(projectId, s);
-      if (s.status !== record.status) saveRecord(s);
-      const early = buffered.get(s.id);
-      buffered.delete(s.id);
-      for (const item of early ?? []) dispatch(s, item);
-    } catch (err) {
-      notify({ kind: 'warning', message: `Could not restore the last session of ${projectName(projectId)}: ${errorText(err)}` });
-    }
-  }
-
-  function forgetSession(s: SessionState) {
-    s.saver?.dispose();
-    sessions.delete(s.id);
-  }
+      timers.armStall(s);
+      drainBuffered(s);
+    },
+  });
 
   return {
-    current: (projectId) => currentByProject.get(projectId),
+    current,
+    mapped: (projectId) => mappedByProject.get(projectId),
     get: (sessionId) => sessions.get(sessionId),
     pane: (projectId) => panes.get(projectId) ?? IDLE_PANE,
+    health(projectId, now) {
+      const live = mappedByProject.get(projectId);
+      return live ? sessionHealth(live, now, true) : sessionHealth(shownByProject.get(projectId), now, false);
+    },
+    historyRevision: (projectId) => historyRevisions.get(projectId) ?? 0,
+    start,
     send,
+    newSession(projectId) {
+      if (busy(projectId)) return false;
+      const s = current(projectId);
+      if (s) timers.cancelCleanup(s);
+      mappedByProject.delete(projectId);
+      shownByProject.delete(projectId);
+      const pane = panes.get(projectId);
+      if (pane) pane.error = null;
+      return true;
+    },
     stop,
     answerPermission,
-    loadLastSession,
+    loadLastSession: restorer.loadLastSession,
+    purgeSession,
+    purgeProjectSessions,
+    settingsChanged() {
+      for (const s of sessions.values()) if (s.active) timers.armStall(s);
+    },
     clearError(projectId) {
       const pane = panes.get(projectId);
       if (pane) pane.error = null;
@@ -327,13 +401,18 @@ export function createSessionStore(deps: SessionStoreDeps): SessionStore {
       await Promise.all([...sessions.values()].map((s) => s.saver?.flush()));
     },
     forgetProject(projectId) {
-      for (const s of [...sessions.values()]) if (s.projectId === projectId) forgetSession(s);
-      currentByProject.delete(projectId);
+      purgeProjectSessions(projectId);
+      mappedByProject.delete(projectId);
+      shownByProject.delete(projectId);
       panes.delete(projectId);
+      historyRevisions.delete(projectId);
     },
     dispose() {
       for (const off of unsubscribe) off();
-      for (const s of sessions.values()) s.saver?.dispose();
+      for (const s of sessions.values()) {
+        timers.clearAll(s);
+        s.saver?.dispose();
+      }
     },
   };
 }

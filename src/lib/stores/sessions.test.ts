@@ -10,7 +10,7 @@ describe('session store: ingest', () => {
     push(userText(1, 'hi'));
     await store.send('p1', 'again', 'claude');
     await store.loadLastSession('p2');
-    for (const e of ['agent.message', 'agent.status', 'agent.cost'] as const) {
+    for (const e of ['agent.message', 'agent.status', 'agent.cost', 'session.purged'] as const) {
       expect(rpc.registrations(e)).toBe(1);
       expect(rpc.listenerCount(e)).toBe(1);
     }

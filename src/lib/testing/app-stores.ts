@@ -1,9 +1,12 @@
 /** Real stores over a fake RPC and a fake clock, for component tests. */
 import { APP_STORES, type AppStores } from '../app-context';
 import { createFakeClock } from '../stores/clock';
+import { createHistoryStore } from '../stores/history.svelte';
+import { createOsNotifier } from '../stores/os-notifications.svelte';
 import { createProjectsStore } from '../stores/projects.svelte';
 import { createProvidersStore } from '../stores/providers.svelte';
 import { createSessionStore } from '../stores/sessions.svelte';
+import { createSettingsStore } from '../stores/settings.svelte';
 import { createToastStore } from '../stores/toasts.svelte';
 import { createFakeRpc } from './fake-rpc';
 
@@ -11,10 +14,15 @@ import { createFakeRpc } from './fake-rpc';
 export function createTestStores() {
   const clock = createFakeClock();
   const rpc = createFakeRpc();
-  const toasts = createToastStore(clock);
+  const os = createOsNotifier({ isFocused: () => true });
+  const toasts = createToastStore(clock, { onNotify: (t) => os.notify(t) });
   const projects = createProjectsStore({ rpc: rpc.client });
-  const sessions = createSessionStore({ rpc: rpc.client, clock, notify: toasts.notify, projectName: (id) => projects.get(id)?.name });
+  const settings = createSettingsStore({ rpc: rpc.client, onChange: () => sessions.settingsChanged() });
+  const sessions = createSessionStore({
+    rpc: rpc.client, clock, notify: toasts.notify, settings: () => settings.values, projectName: (id) => projects.get(id)?.name,
+  });
   const providers = createProvidersStore({ rpc: rpc.client });
-  const stores: AppStores = { toasts, projects, sessions, providers };
+  const history = createHistoryStore({ rpc: rpc.client });
+  const stores: AppStores = { toasts, projects, sessions, providers, settings, history, os, clock };
   return { clock, rpc, stores, context: new Map<unknown, unknown>([[APP_STORES, stores]]) };
 }

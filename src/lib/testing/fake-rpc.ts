@@ -1,5 +1,6 @@
 /** A recording RpcClient for store and component tests: canned or scripted responses, and events pushed by hand. */
 import type { EventName, EventPayload, Params, RequestName, Response } from '../../shared/rpc/index';
+import { DEFAULT_SETTINGS } from '../../shared/settings';
 import type { RpcClient } from '../rpc/types';
 
 /** A scripted answer to one request. */
@@ -24,6 +25,10 @@ const defaults: HandlerTable = {
   'session.load': () => ({ session: null }),
   'session.messages.save': (p) => ({ ok: true, savedThroughSeqId: Math.max(-1, ...p.messages.map((m) => m.seqId)) }),
   'session.messages.load': () => ({ messages: [] }),
+  'session.list': () => ({ sessions: [] }),
+  'settings.getAll': () => ({ ...DEFAULT_SETTINGS }),
+  'settings.set': ({ key, value }) => ({ ...DEFAULT_SETTINGS, [key]: value }),
+  'app.notify': () => ({ ok: false }),
 };
 
 /** Creates the fake; `handlers` override the defaults per method. */

@@ -10,12 +10,13 @@
  */
 import type { z } from 'zod';
 import { agentEvents, agentRequests } from './agent';
+import { appRequests } from './app';
 import { projectsRequests } from './projects';
 import { providersRequests } from './providers';
 import { sessionEvents, sessionRequests } from './session';
 import { settingsRequests } from './settings';
 
-export const requestSchemas = { ...projectsRequests, ...agentRequests, ...sessionRequests, ...settingsRequests, ...providersRequests };
+export const requestSchemas = { ...projectsRequests, ...agentRequests, ...sessionRequests, ...settingsRequests, ...providersRequests, ...appRequests };
 export const eventSchemas = { ...agentEvents, ...sessionEvents };
 
 export type RequestName = keyof typeof requestSchemas;
