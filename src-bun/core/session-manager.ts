@@ -15,7 +15,7 @@ import { createIngest, LIVE_STATUSES, type Live, type Logger, type Publish } fro
 import { resolveOptions, runnerConfig, type ResolvedOptions } from './session-options';
 import type { SidecarCallbacks, SidecarExit, SidecarHandle } from './sidecar-process';
 import type { Store, StoredSession } from './store';
-import { sessionsToPurge } from './retention';
+import { sessionsToPurge } from '../../src/shared/retention';
 import { recoveryDecision, startReaper, watchForZombie } from './supervisor';
 
 export type { Logger, Publish } from './session-ingest';

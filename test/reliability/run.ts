@@ -23,9 +23,13 @@ function check(ok: boolean, what: string): void {
   if (!ok) throw new Error(what);
 }
 
+/** Every Corral this run started, so a failing case cannot leave one running. */
+const started: CorralProcess[] = [];
+
 /** A fresh Corral with its own data dir, a connected client, and one project per name. */
 async function boot(dataDir = join(root, crypto.randomUUID())) {
   const corral = await startCorral({ dataDir, env });
+  started.push(corral);
   const client = await connect(corral.url, DEBOUNCE_MS);
   return { corral, client, dataDir };
 }
@@ -258,6 +262,8 @@ for (const c of cases.filter((k) => !only || k.name.includes(only))) {
   } catch (e) {
     failed++;
     console.log(`FAIL ${c.name}: ${e instanceof Error ? e.message : String(e)} [${((Date.now() - t) / 1000).toFixed(1)} s]`);
+  } finally {
+    for (const corral of started.splice(0)) if (corral.proc.exitCode === null && corral.proc.signalCode === null) await corral.stop('SIGKILL');
   }
 }
 await model.stop();
