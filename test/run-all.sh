@@ -15,7 +15,7 @@ step "type check"
 tsc --noEmit -p tsconfig.json
 svelte-check --tsconfig ./tsconfig.json --threshold error --output human
 step "main process (bun test)"
-bun test ./src-bun ./test/model-server
+bun test --timeout 60000 ./src-bun ./test/model-server
 step "UI (vitest)"
 vitest run
 step "build UI"
