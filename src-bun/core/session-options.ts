@@ -13,13 +13,15 @@ export type ResolvedOptions = Omit<SessionOptions, 'cwd'> & { permissionMode: No
 export function resolveOptions(provider: ProviderId, options: SessionOptions | undefined, settings: Settings): ResolvedOptions {
   const providerDefaults = settings.provider_settings[provider] ?? {};
   const systemPrompt = options?.systemPrompt ?? (settings.system_prompt_template || undefined);
+  // Only Codex has a sandbox; the stored setting is its default for new sessions.
+  const sandbox = options?.sandbox ?? (provider === 'codex' ? providerDefaults.sandbox : undefined);
   return {
     model: options?.model ?? providerDefaults.model,
     permissionMode: options?.permissionMode ?? settings.permission_mode,
     ...(systemPrompt ? { systemPrompt } : {}),
     ...(options?.maxTurns ? { maxTurns: options.maxTurns } : {}),
     ...(options?.extraEnv ? { extraEnv: options.extraEnv } : {}),
-    ...(options?.sandbox ? { sandbox: options.sandbox } : {}),
+    ...(sandbox ? { sandbox } : {}),
   };
 }
 

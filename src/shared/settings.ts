@@ -3,13 +3,44 @@
  * key it names. Keys are snake_case as stored in the settings table.
  */
 import { z } from 'zod';
-import { PermissionModeSchema, ProviderIdSchema } from './providers';
+import { CodexSandboxSchema, PermissionModeSchema, ProviderIdSchema } from './providers';
 
 /** Largest delay a JS timer takes (2^31−1 ms, about 24.8 days); longer ones fire at once. */
 export const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /** A duration in ms, 0 = disabled; values over {@link MAX_TIMER_MS} are clamped to it. */
 const timerMs = z.number().int().min(0, 'must be 0 (off) or more').transform((v) => Math.min(v, MAX_TIMER_MS));
+
+/**
+ * The Ollama host as the `ollama` library takes it: `http(s)://host[:port]`,
+ * or `host[:port]`, which it reads as http.
+ */
+function isOllamaHost(value: string): boolean {
+  const host = value.trim();
+  if (host === '') return true;
+  if (/\s/.test(host)) return false;
+  try {
+    const url = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(host) ? host : `http://${host}`);
+    return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== '';
+  } catch {
+    return false;
+  }
+}
+
+/** One provider's defaults. Each field applies only to the providers named on it. */
+export const ProviderSettingsEntrySchema = z.object({
+  /** Model of new sessions; unset = the provider's own default (Ollama: the first installed model). */
+  model: z.string().max(256).optional(),
+  /** Path of the provider's CLI instead of the bundled one or the one on PATH. */
+  executable: z.string().max(4096).optional(),
+  /** Ollama: server URL; unset = `OLLAMA_HOST`, else http://127.0.0.1:11434. */
+  host: z.string().max(4096).refine(isOllamaHost, 'Enter a URL like http://127.0.0.1:11434').optional(),
+  /** ACP: the agent's command line, e.g. `gemini --acp`. */
+  command: z.string().max(4096).optional(),
+  /** Codex: sandbox of new sessions; unset = derived from the permission mode. */
+  sandbox: CodexSandboxSchema.optional(),
+});
+export type ProviderSettingsEntry = z.infer<typeof ProviderSettingsEntrySchema>;
 
 export const SettingsSchema = z.object({
   /** Stall timer, minutes (1–120). */
@@ -21,8 +52,8 @@ export const SettingsSchema = z.object({
   permission_mode: PermissionModeSchema,
   system_prompt_template: z.string().max(200_000),
   default_cwd: z.string().max(4096),
-  /** Per-provider defaults, e.g. `{claude: {model: 'sonnet'}}`. */
-  provider_settings: z.partialRecord(ProviderIdSchema, z.object({ model: z.string().max(256).optional(), executable: z.string().max(4096).optional(), host: z.string().max(4096).optional(), command: z.string().max(4096).optional() })),
+  /** Per-provider defaults, e.g. `{claude: {model: 'sonnet'}, codex: {sandbox: 'read-only'}}`. */
+  provider_settings: z.partialRecord(ProviderIdSchema, ProviderSettingsEntrySchema),
   /** Debounce window of message saves, ms (100–60000). */
   persist_debounce_ms: z.number().int().min(100).max(60_000),
   /** A running session whose sidecar wrote nothing and used no CPU for this long is a zombie and is killed, ms; 0 disables. */

@@ -1,11 +1,12 @@
 /**
  * Which providers can run on this machine (`providers.list`), for the
- * provider picker. For a provider the list does not mention (it has not
- * arrived, could not be fetched, or skips one), only Claude Code is offered:
- * it ships with Corral.
+ * provider picker and Settings. For a provider the list does not mention (it
+ * has not arrived, could not be fetched, or skips one), only Claude Code is
+ * offered: it ships with Corral.
  */
 import type { ProviderId } from '../../shared/providers';
 import type { ProviderInfo } from '../../shared/rpc/providers';
+import type { Settings } from '../../shared/settings';
 import type { RpcClient } from '../rpc/types';
 
 /** Offered before `providers.list` answers. */
@@ -14,20 +15,56 @@ const FALLBACK_AVAILABLE: ReadonlySet<ProviderId> = new Set(['claude']);
 /** The providers store's public face. */
 export interface ProvidersStore {
   readonly list: readonly ProviderInfo[];
+  /** `providers.list` answered at least once. */
   readonly loaded: boolean;
-  /** Fetches availability; failures keep the fallback and are only logged. */
+  /** A `providers.list` request is in flight. */
+  readonly loading: boolean;
+  /** The last fetch failed: its message, until one succeeds. */
+  readonly error: string | null;
+  /** Fetches availability; a failure keeps the previous list and sets {@link error}. */
   load(): Promise<void>;
+  /** The provider's entry in the list, if it has one. */
+  info(id: ProviderId): ProviderInfo | undefined;
   /** True when the provider can start a session here. */
   available(id: ProviderId): boolean;
   /** Why a provider is unavailable, when known. */
   reason(id: ProviderId): string | null;
+  /**
+   * Call after every settings load or save: fetches again when the provider
+   * settings changed (a new Ollama host, another ACP command, a claude executable), since
+   * availability depends on them. The first call only records them.
+   */
+  settingsChanged(values: Settings): void;
 }
 
 /** Creates the store; nothing is fetched until {@link ProvidersStore.load}. */
 export function createProvidersStore(deps: { rpc: RpcClient }): ProvidersStore {
   let list = $state.raw<ProviderInfo[]>([]);
   let loaded = $state(false);
+  let inFlight = $state(0);
+  let error = $state<string | null>(null);
+  let requestSeq = 0;
+  let seenSettings: string | null = null;
   const find = (id: ProviderId) => list.find((p) => p.id === id);
+
+  async function load() {
+    // A refresh after a settings change may overtake an older request; only the newest answer counts.
+    const seq = ++requestSeq;
+    inFlight++;
+    try {
+      const next = await deps.rpc.request('providers.list', {});
+      if (seq !== requestSeq) return;
+      list = next;
+      loaded = true;
+      error = null;
+    } catch (err) {
+      if (seq !== requestSeq) return;
+      error = err instanceof Error ? err.message : String(err);
+      console.warn(`providers.list failed: ${error}`);
+    } finally {
+      inFlight--;
+    }
+  }
 
   return {
     get list() {
@@ -36,15 +73,22 @@ export function createProvidersStore(deps: { rpc: RpcClient }): ProvidersStore {
     get loaded() {
       return loaded;
     },
-    async load() {
-      try {
-        list = await deps.rpc.request('providers.list', {});
-        loaded = true;
-      } catch (err) {
-        console.warn(`providers.list failed: ${err instanceof Error ? err.message : String(err)}`);
-      }
+    get loading() {
+      return inFlight > 0;
     },
+    get error() {
+      return error;
+    },
+    load,
+    info: find,
     available: (id) => find(id)?.available ?? FALLBACK_AVAILABLE.has(id),
     reason: (id) => find(id)?.reason ?? null,
+    settingsChanged(values) {
+      const key = JSON.stringify([values.provider_settings ?? {}, values.claude_executable ?? '']);
+      const first = seenSettings === null;
+      if (key === seenSettings) return;
+      seenSettings = key;
+      if (!first) void load();
+    },
   };
 }

@@ -17,7 +17,13 @@ export function createTestStores() {
   const os = createOsNotifier({ isFocused: () => true });
   const toasts = createToastStore(clock, { onNotify: (t) => os.notify(t) });
   const projects = createProjectsStore({ rpc: rpc.client });
-  const settings = createSettingsStore({ rpc: rpc.client, onChange: () => sessions.settingsChanged() });
+  const settings = createSettingsStore({
+    rpc: rpc.client,
+    onChange: (values) => {
+      sessions.settingsChanged();
+      providers.settingsChanged(values);
+    },
+  });
   const sessions = createSessionStore({
     rpc: rpc.client, clock, notify: toasts.notify, settings: () => settings.values, projectName: (id) => projects.get(id)?.name,
   });
