@@ -3,7 +3,7 @@
  * clock and a console logger. The entries only add their transport.
  */
 import { join } from 'node:path';
-import { systemClock } from './core/clock';
+import { realClock } from '../src/shared/clock';
 import { createCore, type Core } from './core/core';
 import type { Logger, Publish } from './core/session-manager';
 import { spawnSidecar } from './core/sidecar-process';
@@ -18,7 +18,7 @@ export const consoleLogger: Logger = {
 export const SIDECAR_ARGV = [process.execPath, process.env.CORRAL_SIDECAR_ENTRY || join(import.meta.dir, 'sidecar.ts')];
 
 export function createMainCore(opts: { dataDir: string; publish: Publish; hasClients: () => boolean; log?: Logger }): Core {
-  const clock = systemClock();
+  const clock = realClock;
   const log = opts.log ?? consoleLogger;
   return createCore({
     dataDir: opts.dataDir,

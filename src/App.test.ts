@@ -3,7 +3,7 @@ import { flushSync } from 'svelte';
 import { describe, expect, it } from 'vitest';
 import type { Project, SessionRecord } from './shared/records';
 import App from './App.svelte';
-import { createFakeClock } from './lib/stores/clock';
+import { createFakeClock } from './shared/clock';
 import { createOsNotifier } from './lib/stores/os-notifications.svelte';
 import { createFakeConnection } from './lib/testing/fake-connection';
 import { createFakeRpc } from './lib/testing/fake-rpc';

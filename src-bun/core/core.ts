@@ -3,7 +3,7 @@
  * entries (desktop.ts, web.ts) build one and bind the same RPC handlers to it.
  */
 import { join } from 'node:path';
-import type { Clock } from './clock';
+import type { Clock } from '../../src/shared/clock';
 import { createProjects } from './projects';
 import { createSessionManager, type Logger, type Publish, type SpawnSidecar } from './session-manager';
 import { createStore } from './store';

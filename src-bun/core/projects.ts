@@ -1,7 +1,7 @@
 /** Projects: folders the user added, each with its own agent pane. */
 import { basename } from 'node:path';
 import type { Project } from '../../src/shared/records';
-import type { Clock } from './clock';
+import type { Clock } from '../../src/shared/clock';
 import { PathError, resolveProjectDir } from './project-paths';
 import type { SessionManager } from './session-manager';
 import type { Store } from './store';

@@ -6,7 +6,7 @@
  */
 import type { AgentEvent, SessionStatus, StatusReason, WireMessage } from '../../src/shared/events';
 import type { EventName, EventPayload } from '../../src/shared/rpc';
-import type { Clock, TimerHandle } from './clock';
+import type { Clock, TimerHandle } from '../../src/shared/clock';
 import type { ResolvedOptions } from './session-options';
 import type { SidecarHandle } from './sidecar-process';
 import type { Store, StoredSession } from './store';

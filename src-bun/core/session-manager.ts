@@ -8,7 +8,7 @@
 import type { StatusReason, WireMessage } from '../../src/shared/events';
 import type { EventPayload } from '../../src/shared/rpc';
 import type { ProviderId, SessionOptions } from '../../src/shared/providers';
-import type { Clock } from './clock';
+import type { Clock } from '../../src/shared/clock';
 import { groupCpuTicks } from './process-tree';
 import { PathError, resolveSessionCwd } from './project-paths';
 import { createIngest, LIVE_STATUSES, type Live, type Logger, type Publish } from './session-ingest';

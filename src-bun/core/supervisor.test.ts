@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'bun:test';
-import { createFakeClock } from './clock';
+import { createFakeClock } from '../../src/shared/clock';
 import { createStore, type StoredSession } from './store';
 import { recoveryDecision, reapOrphans, startReaper, watchForZombie } from './supervisor';
 

@@ -4,7 +4,7 @@
  * ticking, and reaping orphans a crashed main process left behind. All
  * timing goes through the injected Clock.
  */
-import type { Clock, TimerHandle } from './clock';
+import type { Clock, TimerHandle } from '../../src/shared/clock';
 import type { Logger } from './session-manager';
 import { killGroup } from './sidecar-process';
 import { readStat } from './process-tree';

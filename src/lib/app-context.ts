@@ -3,7 +3,7 @@
  * component tests can provide their own stores via `render(..., { context })`.
  */
 import { getContext, setContext } from 'svelte';
-import type { Clock } from './stores/clock';
+import type { Clock } from '../shared/clock';
 import type { HistoryStore } from './stores/history.svelte';
 import type { OsNotifier } from './stores/os-notifications.svelte';
 import type { ProjectsStore } from './stores/projects.svelte';

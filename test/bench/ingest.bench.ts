@@ -17,7 +17,7 @@
 import { it } from 'vitest';
 import type { AgentEvent, WireMessage } from '../../src/shared/events';
 import type { RpcClient } from '../../src/lib/rpc/types';
-import { createFakeClock } from '../../src/lib/stores/clock';
+import { createFakeClock } from '../../src/shared/clock';
 import { createSessionStore } from '../../src/lib/stores/sessions.svelte';
 import { createCopyingStore } from './copying-store.svelte';
 

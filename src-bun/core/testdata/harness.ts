@@ -1,7 +1,7 @@
 /** Test harness for the core: a real store (in memory or on disk), the scripted sidecar, a fake clock, and a recorder of published events. */
 import { join } from 'node:path';
 import type { EventName, EventPayload } from '../../../src/shared/rpc';
-import { createFakeClock } from '../clock';
+import { createFakeClock } from '../../../src/shared/clock';
 import { createCore } from '../core';
 import { spawnSidecar } from '../sidecar-process';
 

@@ -3,7 +3,7 @@
  * Electroview; in a browser it opens the token-authenticated WebSocket.
  */
 import { Electroview } from 'electrobun/view';
-import { realClock, type Clock } from '../stores/clock';
+import { realClock, type Clock } from '../../shared/clock';
 import { createElectrobunRpcClient } from './electrobun-client';
 import type { Connection, ConnectionState, RpcClient } from './types';
 import { createWebSocketTransport, type SocketLike } from './websocket-transport';

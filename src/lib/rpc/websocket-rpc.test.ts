@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createFakeClock } from '../stores/clock';
+import { createFakeClock } from '../../shared/clock';
 import { createSocketFactory } from '../testing/fake-websocket';
 import { connectRpc, webSocketUrl } from './connect';
 import { DISCONNECTED_ERROR } from './websocket-transport';

@@ -11,7 +11,7 @@
  * - the server never sends requests, so incoming `request` packets are dropped
  *   (the Electrobun view RPC would otherwise answer a script-evaluation request).
  */
-import type { Clock, TimerHandle } from '../stores/clock';
+import type { Clock, TimerHandle } from '../../shared/clock';
 import type { Connection, ConnectionState, PacketTransport } from './types';
 
 /** The part of the WebSocket API the transport uses; tests pass a fake. */

@@ -10,7 +10,7 @@
  * answer was lost is harmless to repeat.
  */
 import type { WireMessage } from '../../shared/events';
-import type { Clock, TimerHandle } from './clock';
+import type { Clock, TimerHandle } from '../../shared/clock';
 
 /** Most messages one `session.messages.save` accepts (its schema's limit). */
 export const MAX_SAVE_BATCH = 10_000;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { settle } from '../testing/settle';
-import { createFakeClock } from './clock';
+import { createFakeClock } from '../../shared/clock';
 import { createOsNotifier, type BrowserNotifications } from './os-notifications.svelte';
 import { createToastStore } from './toasts.svelte';
 

@@ -6,7 +6,7 @@
  * next change) carries everything.
  */
 import type { RpcClient } from '../rpc/types';
-import type { Clock } from './clock';
+import type { Clock } from '../../shared/clock';
 import type { SessionState } from './session-state.svelte';
 
 /** Wait before saving a session record again after a failed save, ms. */

@@ -8,7 +8,7 @@
  */
 import type { SessionRecord } from '../../shared/records';
 import type { RpcClient } from '../rpc/types';
-import type { Clock } from './clock';
+import type { Clock } from '../../shared/clock';
 import { recordCostSnapshot } from './health';
 import { SessionState } from './session-state.svelte';
 import type { Notify } from './toasts.svelte';

@@ -7,7 +7,7 @@ import { SvelteMap } from 'svelte/reactivity';
 import { SESSION_STATUSES, type SessionStatus, type StatusReason } from '../../shared/events';
 import type { ProviderId } from '../../shared/providers';
 import type { SessionRecord } from '../../shared/records';
-import type { TimerHandle } from './clock';
+import type { TimerHandle } from '../../shared/clock';
 import type { CostSnapshot, HealthSource } from './health';
 import type { MessageSaver } from './message-saver';
 import { Transcript, type DisplayMessage } from './transcript';

@@ -2,7 +2,7 @@
 import type { ProviderId, SessionOptions } from '../../shared/providers';
 import type { Settings } from '../../shared/settings';
 import type { RpcClient } from '../rpc/types';
-import type { Clock } from './clock';
+import type { Clock } from '../../shared/clock';
 import type { ProjectHealth } from './health';
 import type { SessionState } from './session-state.svelte';
 import type { Notify } from './toasts.svelte';

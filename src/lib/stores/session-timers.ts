@@ -8,7 +8,7 @@
  * - the grace-period cleanup, started when a turn ends; if the session is
  *   still done or errored when it fires, the project is unmapped from it.
  */
-import type { Clock } from './clock';
+import type { Clock } from '../../shared/clock';
 import { FINISHED_STATUSES, type SessionState } from './session-state.svelte';
 
 /** Delay of the grace-period cleanup after done/error, ms. */

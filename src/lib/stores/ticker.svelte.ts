@@ -3,7 +3,7 @@
  * idle durations and burn rates in the pane header read it. It only ticks
  * between {@link Ticker.start} and {@link Ticker.stop}, so an idle app holds no timer.
  */
-import type { Clock, TimerHandle } from './clock';
+import type { Clock, TimerHandle } from '../../shared/clock';
 
 /** A reactive clock reading. */
 export interface Ticker {

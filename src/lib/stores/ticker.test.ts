@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createFakeClock } from './clock';
+import { createFakeClock } from '../../shared/clock';
 import { createTicker } from './ticker.svelte';
 
 describe('ticker', () => {

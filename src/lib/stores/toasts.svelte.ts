@@ -4,7 +4,7 @@
  * Every toast also lands in a bounded history with a read flag, which a
  * notification center can list.
  */
-import type { Clock, TimerHandle } from './clock';
+import type { Clock, TimerHandle } from '../../shared/clock';
 
 /** Severity of a notification; `warning` and `error` are announced as alerts. */
 export type ToastKind = 'success' | 'info' | 'warning' | 'error';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createFakeClock } from './clock';
+import { createFakeClock } from '../../shared/clock';
 import { createToastStore } from './toasts.svelte';
 
 describe('toast store', () => {

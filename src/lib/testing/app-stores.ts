@@ -1,6 +1,6 @@
 /** Real stores over a fake RPC and a fake clock, for component tests. */
 import { APP_STORES, type AppStores } from '../app-context';
-import { createFakeClock } from '../stores/clock';
+import { createFakeClock } from '../../shared/clock';
 import { createHistoryStore } from '../stores/history.svelte';
 import { createOsNotifier } from '../stores/os-notifications.svelte';
 import { createProjectsStore } from '../stores/projects.svelte';

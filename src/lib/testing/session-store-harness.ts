@@ -2,7 +2,7 @@
 import type { WireMessage } from '../../shared/events';
 import type { SessionRecord } from '../../shared/records';
 import type { Settings } from '../../shared/settings';
-import { createFakeClock } from '../stores/clock';
+import { createFakeClock } from '../../shared/clock';
 import { createSessionStore } from '../stores/sessions.svelte';
 import type { NotifyInput } from '../stores/toasts.svelte';
 import { createFakeRpc } from './fake-rpc';

@@ -1,7 +1,8 @@
 /**
- * Time as the UI sees it. Every timer in the stores (toast auto-dismiss,
- * persistence debounce, and later stall and grace timers) goes through an
- * injected Clock, so tests drive time with {@link createFakeClock} and never sleep.
+ * Time as both sides see it. Every timer — the UI's toast, debounce, stall
+ * and grace timers, the main process's save, reaper, zombie and recovery
+ * timers — goes through an injected Clock, so tests drive time with
+ * {@link createFakeClock} and never sleep. Runtime-free: no Bun, DOM or Node imports.
  */
 
 /** An opaque timer handle; only the clock that made it can clear it. */
