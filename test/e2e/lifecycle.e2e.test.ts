@@ -16,7 +16,7 @@ import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { FINAL_TEXT } from '../model-server/scenarios';
 import { startModelServer, type ModelServer } from '../model-server/server';
-import { addProject, agentEnv, eventually, openBrowser, pane, scratch, sendPrompt, startCorral, waitForText, type CorralProcess } from './harness';
+import { addProject, agentEnv, eventually, openBrowser, pane, scratch, screenshot, sendPrompt, startCorral, waitForText, type CorralProcess } from './harness';
 
 let model: ModelServer;
 let root: string;
@@ -76,6 +76,7 @@ describe('session lifecycle', () => {
     await settings.getByLabel('Keep sessions per project').fill('5');
     await settings.getByRole('button', { name: 'Save' }).click();
     await waitForText(settings.getByRole('status'), 'Settings saved.');
+    await screenshot(page, 'settings');
     expect(query<{ value_json: string }>("SELECT value_json FROM settings WHERE key = 'stall_timeout_min'").map((r) => JSON.parse(r.value_json))).toEqual([1]);
 
     const p = await addProject(page, dir('stall'), 'stall');
@@ -114,6 +115,7 @@ describe('session lifecycle', () => {
     await p.getByRole('button', { name: 'History' }).click();
     const items = p.getByRole('list', { name: 'Sessions' }).getByRole('listitem');
     await eventually(() => items.count(), (n) => n === 5, 'History to list 5 sessions');
+    await screenshot(page, 'history');
     for (const text of await items.allTextContents()) expect(text).toMatch(/\d{4}-\d\d-\d\d \d\d:\d\d\s*Claude Code\s*done\s*\$0\.\d{4}/);
     // Newest first; the oldest kept is session 2, and session 1 is gone. Opened read-only, with a way back.
     await items.last().getByRole('button').click();

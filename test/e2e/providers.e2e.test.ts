@@ -15,7 +15,7 @@ import { BUNDLED_BIN_DIR } from '../../src-bun/providers/acp/command-line';
 import { CODEX_TEST_MODEL, writeOfflineCodexConfig } from '../fixtures/record-codex';
 import { FINAL_TEXT, OK_COMMAND, WRITE_FILE } from '../model-server/scenarios';
 import { startModelServer, type ModelServer } from '../model-server/server';
-import { addProject, agentEnv, openBrowser, pane, scratch, sendPrompt, startCorral, waitForText, type CorralProcess } from './harness';
+import { addProject, agentEnv, openBrowser, pane, scratch, screenshot, sendPrompt, startCorral, waitForText, type CorralProcess } from './harness';
 
 let model: ModelServer;
 let root: string;
@@ -93,6 +93,7 @@ describe('providers end to end', () => {
     const card = p.getByRole('group', { name: 'Permission request' });
     await card.waitFor({ timeout: T });
     expect(existsSync(join(project('acpp'), WRITE_FILE.name))).toBe(false);
+    await screenshot(p.page(), 'permission');
     await card.getByRole('button', { name: 'Allow', exact: true }).click();
     await waitForText(status(p), 'done');
     await waitForText(log(p).locator('[data-role="assistant"]').last(), FINAL_TEXT.write);
