@@ -38,7 +38,7 @@ describe('session manager', () => {
     if (!res.ok) throw new Error(res.error);
     await h.statusOf(res.sessionId, 'done');
     const mark = h.published.length;
-    expect(h.core.sessions.prompt(res.sessionId, 'echo two')).toEqual({ ok: true });
+    expect(await h.core.sessions.prompt(res.sessionId, 'echo two')).toEqual({ ok: true });
     await h.statusOf(res.sessionId, 'done', mark);
     expect(h.messages(res.sessionId).map((m) => m.seqId)).toEqual([0, 1, 2, 3]);
     expect(h.core.store.sessions.get(res.sessionId)?.costUsd).toBeCloseTo(0.005, 10);
@@ -152,7 +152,7 @@ describe('session manager', () => {
 
     const again = createHarness({ dataDir });
     expect(again.core.store.sessions.get(res.sessionId)).toMatchObject({ status: 'interrupted' });
-    expect(again.core.sessions.prompt(res.sessionId, 'echo back')).toEqual({ ok: true });
+    expect(await again.core.sessions.prompt(res.sessionId, 'echo back')).toEqual({ ok: true });
     await again.statusOf(res.sessionId, 'done');
     const msgs = again.messages(res.sessionId);
     expect(msgs.map((m) => m.seqId)).toEqual([1, 2]);

@@ -217,8 +217,9 @@ export function createSessionManager(deps: SessionManagerDeps) {
     if (timeout <= 0 || deps.hasClients()) return;
     const isIdle = (s: Live) => s.sidecar && !s.stopping && !isLive(s) && !deps.hasClients() && clock.now() - s.lastActivityAt > timeout;
     for (const s of live.values()) {
-      // Checked again right before closing: a prompt may have arrived since the scan began.
-      if (isIdle(s) && isIdle(s)) void softClose(s, 'idle_timeout');
+      // Each session is checked right before its own close, and the close marks it stopping in the
+      // same tick, so a prompt cannot slip in between; one that comes later waits for the close, then resumes.
+      if (isIdle(s)) void softClose(s, 'idle_timeout');
     }
   }
 
@@ -263,11 +264,13 @@ export function createSessionManager(deps: SessionManagerDeps) {
     },
 
     /** Sends a follow-up prompt; a session without a sidecar is resumed through the provider's session id. */
-    prompt(sessionId: string, prompt: string): Result {
+    async prompt(sessionId: string, prompt: string): Promise<Result> {
       if (!accepting) return { ok: false, error: 'Corral is shutting down' };
       const s = revive(sessionId);
       if (!s) return { ok: false, error: `Unknown session ${sessionId}` };
-      if (s.stopping) return { ok: false, error: 'The session is stopping' };
+      // A stop or idle close under way finishes first; the prompt then resumes the session in a new sidecar.
+      while (s.stopping) await s.stopping;
+      if (!accepting) return { ok: false, error: 'Corral is shutting down' };
       if (isLive(s)) return { ok: false, error: 'A turn is already running; wait for it or press Stop' };
       clock.clearTimeout(s.recovery);
       s.recovery = null;

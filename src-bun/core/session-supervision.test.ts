@@ -101,7 +101,7 @@ describe('idle reaper', () => {
     expect(closed.payload).toMatchObject({ reason: 'idle_timeout' });
     expect(alive(pid)).toBe(false);
     const mark = h.published.length;
-    expect(h.core.sessions.prompt(id, 'echo again')).toEqual({ ok: true });
+    expect(await h.core.sessions.prompt(id, 'echo again')).toEqual({ ok: true });
     await h.statusOf(id, 'done', mark);
     expect(h.core.sessions.inspect(id)?.pid).not.toBe(pid);
     await h.core.shutdown();
@@ -185,10 +185,29 @@ describe('cost scope', () => {
     expect(h.core.store.sessions.get(id)).toMatchObject({ costUsd: 0.0025, inputTokens: 100 });
     await h.core.sessions.stop(id);
     const mark = h.published.length;
-    h.core.sessions.prompt(id, 'sidecar-cost');
+    await h.core.sessions.prompt(id, 'sidecar-cost');
     await h.statusOf(id, 'done', mark);
     // The new sidecar reported 0.001 USD / 10 tokens since it started: added to the earlier 0.0025 / 100.
     expect(h.core.store.sessions.get(id)?.costUsd).toBeCloseTo(0.0035, 10);
     expect(h.core.store.sessions.get(id)?.inputTokens).toBe(110);
+  });
+});
+
+describe('prompt during a close', () => {
+  it('waits for an idle close under way, then resumes the session in a new sidecar', async () => {
+    const h = setup({ clients: false });
+    h.core.setSetting('session_idle_timeout_ms', 2000);
+    h.core.setSetting('session_reap_interval_ms', 1000);
+    const id = h.start('echo first');
+    await h.statusOf(id, 'done');
+    const pid = h.core.sessions.inspect(id)!.pid!;
+    h.clock.advance(3000); // the reaper decides to close it now
+    const mark = h.published.length;
+    // Sent while the close is under way: accepted once it finishes, not refused.
+    expect(await h.core.sessions.prompt(id, 'echo second')).toEqual({ ok: true });
+    await h.statusOf(id, 'done', mark);
+    expect(h.core.sessions.inspect(id)?.pid).not.toBe(pid);
+    expect(alive(pid)).toBe(false);
+    await h.core.shutdown();
   });
 });

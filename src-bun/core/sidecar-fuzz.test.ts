@@ -22,7 +22,7 @@ describe('hostile sidecar output', () => {
     expect(Math.max(...dropped.map((l) => l.length))).toBeLessThan(400);
     // The session is still usable afterwards.
     const mark = h.published.length;
-    expect(h.core.sessions.prompt(res.sessionId, 'echo still here')).toEqual({ ok: true });
+    expect(await h.core.sessions.prompt(res.sessionId, 'echo still here')).toEqual({ ok: true });
     await h.statusOf(res.sessionId, 'done', mark);
     await h.core.shutdown();
   }, 30_000);
