@@ -17,6 +17,15 @@ const record: SessionRecord = {
   model: null, costUsd: 0.0123, inputTokens: 5, outputTokens: 7, createdAt: 1, updatedAt: 2,
 };
 
+/** The shown pane of a project: a visible region named for it, headed with its name. */
+function expectShownPane(name: string): HTMLElement {
+  const pane = screen.getByRole('region', { name });
+  expect(pane).toBeInstanceOf(HTMLElement);
+  expect(pane.hidden).toBe(false);
+  expect(within(pane).getByRole('heading', { level: 2 }).textContent?.trim()).toBe(name);
+  return pane;
+}
+
 async function boot(projects: Project[] = [alpha, beta]) {
   const rpc = createFakeRpc({
     'projects.list': () => projects,
@@ -37,7 +46,7 @@ describe('App', () => {
     expect(within(nav).getAllByRole('button').map((b) => b.textContent?.trim())).toEqual(['alpha', 'beta']);
     expect(rpc.callsOf('session.load').map((c) => c.projectId).sort()).toEqual(['p1', 'p2']);
 
-    expect(screen.getByRole('region', { name: 'alpha' })).toBeTruthy();
+    expectShownPane('alpha');
     expect(screen.queryByRole('region', { name: 'beta' })).toBeNull();
 
     await fireEvent.click(within(nav).getByRole('button', { name: 'beta' }));
@@ -71,8 +80,9 @@ describe('App', () => {
     await settle();
     flushSync();
     expect(rpc.callsOf('projects.add')).toEqual([{ path: '/work/gamma' }]);
-    expect(within(screen.getByRole('navigation', { name: 'Projects' })).getByRole('button', { name: 'gamma' })).toBeTruthy();
-    expect(screen.getByRole('region', { name: 'gamma' })).toBeTruthy();
+    const nav = screen.getByRole('navigation', { name: 'Projects' });
+    expect(within(nav).getAllByRole('button').map((b) => b.textContent?.trim())).toEqual(['gamma']);
+    expectShownPane('gamma');
     expect(screen.queryByRole('textbox', { name: 'Project path' })).toBeNull();
   });
 
@@ -120,17 +130,19 @@ describe('App', () => {
     flushSync();
     expect(banner()).toHaveLength(0);
     expect(screen.queryAllByRole('alert')).toHaveLength(0);
-    expect(screen.getByRole('region', { name: 'alpha' })).toBeTruthy();
+    expectShownPane('alpha');
   });
   it('opens Settings from the sidebar in place of the panes; picking a project goes back', async () => {
     const { rpc } = await boot();
     expect(rpc.callsOf('settings.getAll')).toHaveLength(1);
     await fireEvent.click(screen.getByRole('button', { name: 'Settings' }));
-    expect(screen.getByRole('region', { name: 'Settings' })).toBeTruthy();
+    const settingsView = screen.getByRole('region', { name: 'Settings' });
+    expect(settingsView).toBeInstanceOf(HTMLElement);
+    expect(within(settingsView).getByRole('button', { name: 'Save' }).getAttribute('type')).toBe('submit');
     expect(screen.queryByRole('region', { name: 'alpha' })).toBeNull();
     await fireEvent.click(within(screen.getByRole('navigation', { name: 'Projects' })).getByRole('button', { name: 'alpha' }));
     expect(screen.queryByRole('region', { name: 'Settings' })).toBeNull();
-    expect(screen.getByRole('region', { name: 'alpha' })).toBeTruthy();
+    expectShownPane('alpha');
   });
 
   it('raises an OS notification through the host (app.notify) when the window is not focused', async () => {

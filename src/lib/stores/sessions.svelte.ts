@@ -3,7 +3,9 @@
  * `agent.status`, `agent.cost` and `session.purged`, deduplicated by seqId,
  * persisted with a debounce by seqId, watched by stall timers, released after
  * a grace period, trimmed by retention, and restored at boot. Everything with
- * a side effect (RPC, time, toasts, settings) is injected.
+ * a side effect (RPC, time, toasts, settings) is injected. How the events
+ * change a session is in `session-events`; this module holds the sessions,
+ * the project pointers and the actions (start, send, stop, answer).
  *
  * A project has two pointers to a session:
  * - `mapped`: the session whose lifecycle the project follows (health, stall,
@@ -13,30 +15,21 @@
  *   resumes it; only "New session" (or a purge) clears it.
  */
 import { SvelteMap } from 'svelte/reactivity';
-import type { SessionStatus, StatusReason, WireMessage } from '../../shared/events';
 import type { ProviderId, SessionOptions } from '../../shared/providers';
 import { sessionsToPurge } from '../../shared/retention';
-import type { EventPayload } from '../../shared/rpc/index';
 import { DEFAULT_SETTINGS, type Settings } from '../../shared/settings';
 import { recordCostSnapshot, sessionHealth } from './health';
 import { createSessionRestorer } from './session-restore';
 import { createMessageSaver } from './message-saver';
 import { createRecordSaver } from './record-saver';
-import { FINISHED_STATUSES, SessionState, normalizeStatus } from './session-state.svelte';
+import { createSessionEvents } from './session-events';
+import { FINISHED_STATUSES, SessionState } from './session-state.svelte';
 import { START_IN_PROGRESS, type PaneState, type SessionStore, type SessionStoreDeps, type StartResult } from './session-store-types';
 import { createSessionTimers } from './session-timers';
 
 export { SessionState, normalizeStatus } from './session-state.svelte';
 export { START_IN_PROGRESS, type PaneState, type SessionStore, type SessionStoreDeps, type StartResult } from './session-store-types';
 
-type Buffered =
-  | { kind: 'message'; payload: EventPayload<'agent.message'> }
-  | { kind: 'status'; payload: EventPayload<'agent.status'> }
-  | { kind: 'cost'; payload: EventPayload<'agent.cost'> };
-
-/** Events for sessions this window has not registered yet (agent.start has not answered) are held this long, per session. */
-const MAX_BUFFERED_EVENTS = 5_000;
-const MAX_BUFFERED_SESSIONS = 32;
 const IDLE_PANE: PaneState = Object.freeze({ sending: false, error: null });
 
 /** Creates the store and registers its RPC listeners (once). */
@@ -49,10 +42,6 @@ export function createSessionStore(deps: SessionStoreDeps): SessionStore {
   const historyRevisions = new SvelteMap<string, number>();
   /** Projects with an `agent.start` in flight (the double-start guard). */
   const starting = new Set<string>();
-  /** Events that arrived before their session was known, oldest session first. */
-  const buffered = new Map<string, Buffered[]>();
-  /** Sessions purged from memory: late events for them are dropped, not held. */
-  const purgedIds = new Set<string>();
 
   const setting = <K extends keyof Settings>(key: K): Settings[K] => deps.settings?.()[key] ?? DEFAULT_SETTINGS[key];
   const projectName = (projectId: string) => deps.projectName?.(projectId) ?? projectId;
@@ -65,6 +54,27 @@ export function createSessionStore(deps: SessionStoreDeps): SessionStore {
       notify({ kind: 'warning', key: `stall:${s.id}`, message: `Agent stalled on ${projectName(s.projectId)} (no activity for ${minutes} min)` }),
     onCleanup: (s) => {
       if (mappedByProject.get(s.projectId) === s) mappedByProject.delete(s.projectId);
+    },
+  });
+
+  const events = createSessionEvents({
+    clock,
+    notify,
+    projectName,
+    timers,
+    records,
+    lookup: (id) => sessions.get(id),
+    onForeignSession(projectId, sessionId) {
+      if (!starting.has(projectId)) void restorer.adopt(projectId, sessionId);
+    },
+    // A new turn on the pane's session (here or in another window) makes it the project's live session again.
+    onTurnActive(s) {
+      if (shownByProject.get(s.projectId) === s) mapProject(s);
+    },
+    onTurnFinished(s) {
+      bumpHistory(s.projectId);
+      // Last: retention may purge this very session (when newer finished ones fill the quota).
+      applyRetention(s.projectId);
     },
   });
 
@@ -96,13 +106,6 @@ export function createSessionStore(deps: SessionStoreDeps): SessionStore {
     sessions.set(s.id, s);
   }
 
-  /** Applies the events that arrived before the session was registered. */
-  function drainBuffered(s: SessionState) {
-    const early = buffered.get(s.id);
-    buffered.delete(s.id);
-    for (const item of early ?? []) dispatch(s, item);
-  }
-
   /** Maps the project to the session and shows it. */
   function mapProject(s: SessionState) {
     mappedByProject.set(s.projectId, s);
@@ -115,110 +118,8 @@ export function createSessionStore(deps: SessionStoreDeps): SessionStore {
     for (const id of ids) purgeSession(id);
   }
 
-  function applyStatus(s: SessionState, status: SessionStatus, reason?: StatusReason, error?: string) {
-    const prev = s.status;
-    const nextError = status === 'error' ? (error ?? s.lastErrorText ?? 'unknown error') : (error ?? null);
-    if (prev === status && s.error === nextError && (reason ?? null) === s.reason) return;
-    s.status = status;
-    s.reason = reason ?? null;
-    s.error = nextError;
-    s.updatedAt = s.lastActivityAt = clock.now();
-    s.stalled = false;
-    s.statusEpoch++;
-    records.save(s);
-    if (s.active) {
-      s.lastErrorText = null;
-      timers.cancelCleanup(s);
-      // A new turn on the pane's session (here or in another window) makes it the project's live session again.
-      if (shownByProject.get(s.projectId) === s) mapProject(s);
-      timers.armStall(s);
-    } else {
-      timers.clearStall(s);
-      s.pendingInput.clear();
-      s.openTools.clear();
-      s.activeTool = null;
-    }
-    if (prev === status) return;
-    const name = projectName(s.projectId);
-    if (status === 'done' && reason === 'stopped') notify({ kind: 'info', message: `Agent stopped on ${name}` });
-    else if (status === 'done') notify({ kind: 'success', message: `Agent completed on ${name}` });
-    else if (status === 'error') notify({ kind: 'error', message: `Agent error on ${name}: ${nextError}` });
-    if (FINISHED_STATUSES.has(status)) {
-      void s.saver?.flush();
-      timers.scheduleCleanup(s);
-      bumpHistory(s.projectId);
-      // Last: retention may purge this very session (when newer finished ones fill the quota).
-      applyRetention(s.projectId);
-    }
-  }
-
-  function ingest(s: SessionState, wires: readonly WireMessage[]) {
-    const { fresh, displayChanged } = s.transcript.ingest(wires);
-    if (fresh.length === 0) return;
-    s.lastActivityAt = clock.now();
-    s.stalled = false;
-    let toolsChanged = false;
-    for (const { event } of fresh) {
-      if (event.type === 'init') {
-        s.providerSessionId = event.providerSessionId;
-        if (event.model) s.model = event.model;
-      } else if (event.type === 'error') s.lastErrorText = event.message;
-      else if (event.type === 'tool_call') {
-        s.openTools.delete(event.id);
-        s.openTools.set(event.id, event.name);
-        toolsChanged = true;
-      } else if (event.type === 'tool_result') toolsChanged = s.openTools.delete(event.id) || toolsChanged;
-      else if (event.type === 'permission_request' && s.active && !s.permissionAnswers.has(event.id) && !s.pendingInput.has(event.id)) {
-        s.pendingInput.set(event.id, event.title);
-        notify({ kind: 'warning', key: `input:${s.id}`, message: `Agent needs input on ${projectName(s.projectId)}: ${event.title}` });
-      }
-    }
-    if (toolsChanged) s.activeTool = s.active ? ([...s.openTools.values()].at(-1) ?? null) : null;
-    if (displayChanged) s.version++;
-    s.saver?.add(fresh);
-    timers.armStall(s);
-  }
-
-  function applyCost(s: SessionState, p: EventPayload<'agent.cost'>) {
-    const sameContext = (p.contextTokens ?? s.contextTokens) === s.contextTokens && (p.contextWindow ?? s.contextWindow) === s.contextWindow;
-    if (s.costUsd === p.costUsd && s.inputTokens === p.inputTokens && s.outputTokens === p.outputTokens && sameContext) return;
-    s.costUsd = p.costUsd ?? null;
-    s.inputTokens = p.inputTokens;
-    s.outputTokens = p.outputTokens;
-    if (p.contextTokens !== undefined) s.contextTokens = p.contextTokens;
-    if (p.contextWindow !== undefined) s.contextWindow = p.contextWindow;
-    s.updatedAt = clock.now();
-    if (p.costUsd !== null) recordCostSnapshot(s.costSnapshots, s.updatedAt, p.costUsd);
-    records.save(s);
-  }
-
-  function dispatch(s: SessionState, item: Buffered) {
-    if (item.kind === 'message') ingest(s, Array.isArray(item.payload.messages) ? item.payload.messages : []);
-    else if (item.kind === 'status') applyStatus(s, normalizeStatus(item.payload.status), item.payload.reason, item.payload.error);
-    else applyCost(s, item.payload);
-  }
-
-  function receive(item: Buffered) {
-    const sessionId = item.payload?.sessionId;
-    if (typeof sessionId !== 'string') return;
-    const s = sessions.get(sessionId);
-    if (s) return dispatch(s, item);
-    if (purgedIds.has(sessionId)) return;
-    // A session another window started: its status names the project. Our own starts answer for themselves.
-    const projectId = item.kind === 'status' ? item.payload.projectId : undefined;
-    if (projectId && !starting.has(projectId)) void restorer.adopt(projectId, sessionId);
-    // agent.start (or a restore) may still be on its way back: hold the events until it names the session.
-    let list = buffered.get(sessionId);
-    if (!list) {
-      if (buffered.size >= MAX_BUFFERED_SESSIONS) buffered.delete(buffered.keys().next().value as string);
-      buffered.set(sessionId, (list = []));
-    }
-    if (list.length < MAX_BUFFERED_EVENTS) list.push(item);
-  }
-
   function purgeSession(sessionId: string) {
-    buffered.delete(sessionId);
-    purgedIds.add(sessionId);
+    events.forget(sessionId);
     const s = sessions.get(sessionId);
     if (!s) return;
     timers.clearAll(s);
@@ -238,9 +139,9 @@ export function createSessionStore(deps: SessionStoreDeps): SessionStore {
   }
 
   const unsubscribe = [
-    rpc.on('agent.message', (payload) => receive({ kind: 'message', payload })),
-    rpc.on('agent.status', (payload) => receive({ kind: 'status', payload })),
-    rpc.on('agent.cost', (payload) => receive({ kind: 'cost', payload })),
+    rpc.on('agent.message', (payload) => events.receive({ kind: 'message', payload })),
+    rpc.on('agent.status', (payload) => events.receive({ kind: 'status', payload })),
+    rpc.on('agent.cost', (payload) => events.receive({ kind: 'cost', payload })),
     rpc.on('session.purged', (payload) => {
       if (!payload || !Array.isArray(payload.sessionIds)) return;
       purgeProjectSessions(payload.projectId, payload.sessionIds);
@@ -269,7 +170,7 @@ export function createSessionStore(deps: SessionStoreDeps): SessionStore {
       records.save(s);
       timers.armStall(s);
       bumpHistory(projectId);
-      drainBuffered(s);
+      events.drain(s);
       return { ok: true, sessionId: s.id };
     } catch (err) {
       return { ok: false, error: errorText(err) };
@@ -297,7 +198,7 @@ export function createSessionStore(deps: SessionStoreDeps): SessionStore {
       timers.cancelCleanup(target);
       if (current(projectId) === target) mapProject(target);
       // Show the new turn at once, unless the main process already reported one.
-      if (target.statusEpoch === epoch && !target.active) applyStatus(target, 'starting');
+      if (target.statusEpoch === epoch && !target.active) events.applyStatus(target, 'starting');
       return true;
     } catch (err) {
       return fail(projectId, errorText(err));
@@ -359,7 +260,7 @@ export function createSessionStore(deps: SessionStoreDeps): SessionStore {
       else mapProject(s);
       register(s);
       timers.armStall(s);
-      drainBuffered(s);
+      events.drain(s);
     },
   });
 
