@@ -3,11 +3,14 @@
  * process, the real agent CLIs it runs, the scripted model server on
  * 127.0.0.1, and Debian's Chromium driven by playwright-core.
  */
+import { afterAll, beforeAll } from 'bun:test';
 import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { readLines } from '../../src-bun/core/line-reader';
+import { claudeOfflineVars } from '../agent-env';
+import { startModelServer, type ModelServer, type ModelServerOptions } from '../model-server/server';
 
 const ROOT = join(import.meta.dir, '..', '..');
 export const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
@@ -20,17 +23,7 @@ export function scratch(prefix: string): string {
 /** Environment that points Claude Code at the scripted model and keeps it off the network and out of the real HOME. */
 export function agentEnv(modelUrl: string, home: string): Record<string, string> {
   mkdirSync(join(home, '.claude'), { recursive: true });
-  return {
-    HOME: home,
-    CLAUDE_CONFIG_DIR: join(home, '.claude'),
-    ANTHROPIC_BASE_URL: modelUrl,
-    ANTHROPIC_API_KEY: 'test',
-    DISABLE_TELEMETRY: '1',
-    CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
-    DISABLE_AUTOUPDATER: '1',
-    DISABLE_ERROR_REPORTING: '1',
-    CLAUDE_CODE_MAX_RETRIES: '0',
-  };
+  return claudeOfflineVars(home, modelUrl);
 }
 
 export type CorralProcess = { url: string; proc: ReturnType<typeof Bun.spawn>; output: string[]; stop(signal?: NodeJS.Signals): Promise<number> };
@@ -70,6 +63,87 @@ export async function openBrowser(): Promise<{ context: BrowserContext; page: Pa
   });
   const page = context.pages()[0] ?? (await context.newPage());
   return { context, page, close: async () => { await context.close(); rmSync(profile, { recursive: true, force: true }); } };
+}
+
+type Browser = Awaited<ReturnType<typeof openBrowser>>;
+
+/** What {@link e2eSuite} gives a test file; every field is there once its `beforeAll` ran. */
+export type E2eSuite = {
+  /** The scripted model server. */
+  readonly model: ModelServer;
+  /** The scratch folder holding the data dir, HOME and project folders. */
+  readonly root: string;
+  /** The running web mode; {@link E2eSuite.restartCorral} replaces it. */
+  readonly corral: CorralProcess;
+  /** Chromium with its one page. */
+  readonly browser: Browser;
+  /** The environment Corral (and so its agents) runs with. */
+  readonly env: Record<string, string>;
+  /** Corral's data dir (`<root>/data`). */
+  dataDir(): string;
+  /** The folder `<root>/<name>`, e.g. a project's. */
+  dir(name: string): string;
+  /** Starts Corral again on the same data dir and environment, once a test stopped it. */
+  restartCorral(): Promise<CorralProcess>;
+};
+
+/**
+ * Registers the `beforeAll`/`afterAll` hooks of an e2e test file: starts the
+ * scripted model server (with `model` options), makes a scratch folder named
+ * after `name` with an empty folder for each of `projects`, starts Corral
+ * with Claude Code's offline environment (plus `extraEnv`, given the model
+ * server and the scratch folder), calls `corralStarted`, then opens Chromium.
+ * Afterwards all of it is closed and the scratch folder removed.
+ */
+export function e2eSuite(opts: {
+  name: string;
+  projects: string[];
+  model?: ModelServerOptions;
+  extraEnv?: (model: ModelServer, root: string) => Record<string, string>;
+  corralStarted?: () => void;
+}): E2eSuite {
+  let model: ModelServer | undefined;
+  let root: string | undefined;
+  let corral: CorralProcess | undefined;
+  let browser: Browser | undefined;
+  let env: Record<string, string> | undefined;
+  const ready = <T>(value: T | undefined, what: string): T => {
+    if (value === undefined) throw new Error(`${what} is set up in beforeAll`);
+    return value;
+  };
+  const dir = (name: string) => join(ready(root, 'the scratch folder'), name);
+  const dataDir = () => dir('data');
+
+  beforeAll(async () => {
+    model = await startModelServer(opts.model);
+    root = scratch(opts.name);
+    for (const name of opts.projects) mkdirSync(dir(name));
+    env = { ...agentEnv(model.url, dir('home')), ...opts.extraEnv?.(model, root) };
+    corral = await startCorral({ dataDir: dataDir(), env });
+    opts.corralStarted?.();
+    browser = await openBrowser();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await corral?.stop('SIGTERM');
+    await model?.stop();
+    if (root) rmSync(root, { recursive: true, force: true });
+  });
+
+  return {
+    get model() { return ready(model, 'the model server'); },
+    get root() { return ready(root, 'the scratch folder'); },
+    get corral() { return ready(corral, 'Corral'); },
+    get browser() { return ready(browser, 'the browser'); },
+    get env() { return ready(env, 'the environment'); },
+    dataDir,
+    dir,
+    async restartCorral() {
+      corral = await startCorral({ dataDir: dataDir(), env: ready(env, 'the environment') });
+      return corral;
+    },
+  };
 }
 
 /** Adds a project through the UI and returns its pane. */

@@ -11,41 +11,17 @@
  *   continues (the provider resumes it) on the next prompt.
  */
 import { Database } from 'bun:sqlite';
-import { afterAll, beforeAll, describe, expect, it } from 'bun:test';
-import { mkdirSync, rmSync } from 'node:fs';
+import { describe, expect, it } from 'bun:test';
 import { join } from 'node:path';
 import { FINAL_TEXT } from '../model-server/scenarios';
-import { startModelServer, type ModelServer } from '../model-server/server';
-import { addProject, agentEnv, eventually, openBrowser, pane, scratch, screenshot, sendPrompt, startCorral, waitForText, type CorralProcess } from './harness';
+import { addProject, e2eSuite, eventually, pane, screenshot, sendPrompt, waitForText } from './harness';
 
-let model: ModelServer;
-let root: string;
-let corral: CorralProcess;
-let browser: Awaited<ReturnType<typeof openBrowser>>;
-let env: Record<string, string>;
-const dataDir = () => join(root, 'data');
-const dir = (name: string) => join(root, name);
+const e2e = e2eSuite({ name: 'lifecycle', projects: ['stall', 'keep'] });
 const T = 60_000;
-
-beforeAll(async () => {
-  model = await startModelServer();
-  root = scratch('lifecycle');
-  for (const name of ['stall', 'keep']) mkdirSync(dir(name));
-  env = agentEnv(model.url, join(root, 'home'));
-  corral = await startCorral({ dataDir: dataDir(), env });
-  browser = await openBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await corral?.stop('SIGTERM');
-  await model?.stop();
-  rmSync(root, { recursive: true, force: true });
-});
 
 /** Runs a query on the database, read-only, and closes it. */
 function query<T>(sql: string, ...params: string[]): T[] {
-  const db = new Database(join(dataDir(), 'corral.db'), { readonly: true });
+  const db = new Database(join(e2e.dataDir(), 'corral.db'), { readonly: true });
   try {
     return db.query(sql).all(...params) as T[];
   } finally {
@@ -57,17 +33,17 @@ const sessionsOf = (project: string) =>
   query<{ id: string; status: string }>('SELECT s.id, s.status FROM sessions s JOIN projects p ON p.id = s.project_id WHERE p.name = ? ORDER BY s.created_at', project);
 
 async function openSettings() {
-  const { page } = browser;
+  const { page } = e2e.browser;
   await page.getByRole('button', { name: 'Settings' }).click();
   return page.getByRole('region', { name: 'Settings' });
 }
 
 describe('session lifecycle', () => {
   it('warns "Agent stalled" after the stall timeout set in Settings, on a model that went silent', async () => {
-    const { page } = browser;
+    const { page } = e2e.browser;
     // Playwright's clock: time runs normally until the test jumps it forward.
     await page.clock.install();
-    await page.goto(corral.url);
+    await page.goto(e2e.corral.url);
 
     const settings = await openSettings();
     await settings.getByLabel('Stall timeout (minutes)').fill('0');
@@ -79,7 +55,7 @@ describe('session lifecycle', () => {
     await screenshot(page, 'settings');
     expect(query<{ value_json: string }>("SELECT value_json FROM settings WHERE key = 'stall_timeout_min'").map((r) => JSON.parse(r.value_json))).toEqual([1]);
 
-    const p = await addProject(page, dir('stall'), 'stall');
+    const p = await addProject(page, e2e.dir('stall'), 'stall');
     await sendPrompt(p, 'Think about it quietly [scenario:silent]');
     await waitForText(p.getByRole('status', { name: 'Session status' }), 'running');
     const toasts = page.getByRole('region', { name: 'Notifications' });
@@ -96,8 +72,8 @@ describe('session lifecycle', () => {
   }, T * 2);
 
   it('keeps 5 sessions of 6 with "Keep sessions per project" = 5: in History and in the database', async () => {
-    const { page } = browser;
-    const p = await addProject(page, dir('keep'), 'keep');
+    const { page } = e2e.browser;
+    const p = await addProject(page, e2e.dir('keep'), 'keep');
     const log = p.getByRole('log', { name: 'Messages' });
     for (let i = 1; i <= 6; i++) {
       if (i > 1) await p.getByRole('button', { name: 'New session' }).click();
@@ -129,7 +105,7 @@ describe('session lifecycle', () => {
   }, T * 4);
 
   it('restores after a relaunch: settings, History, transcripts, and an interrupted session that continues', async () => {
-    const { page } = browser;
+    const { page } = e2e.browser;
     // Read while the pane is visible: role queries skip hidden panes.
     const keepBefore = await pane(page, 'keep').getByRole('log', { name: 'Messages' }).locator('[data-role]').allTextContents();
     expect(keepBefore.join('\n')).toContain('Session number 6');
@@ -142,10 +118,10 @@ describe('session lifecycle', () => {
     await sendPrompt(stall, 'Keep thinking [scenario:silent]');
     await waitForText(stall.getByRole('status', { name: 'Session status' }), 'running');
 
-    expect(await corral.stop('SIGINT')).toBe(0);
+    expect(await e2e.corral.stop('SIGINT')).toBe(0);
     expect(sessionsOf('stall').map((s) => s.status)).toEqual(['interrupted']);
-    corral = await startCorral({ dataDir: dataDir(), env });
-    await page.goto(corral.url);
+    await e2e.restartCorral();
+    await page.goto(e2e.corral.url);
 
     const settings = await openSettings();
     await eventually(() => settings.getByLabel('Stall timeout (minutes)').inputValue(), (v) => v === '1', 'the saved stall timeout');
@@ -162,12 +138,12 @@ describe('session lifecycle', () => {
     await nav.getByText('stall', { exact: true }).click();
     await waitForText(stall.getByRole('status', { name: 'Session status' }), 'interrupted');
     await eventually(() => stall.getByRole('log', { name: 'Messages' }).locator('[data-role="user"]').count(), (n) => n === 3, 'the three stall prompts');
-    const before = model.requests.length;
+    const before = e2e.model.requests.length;
     await sendPrompt(stall, 'Wake up and say hello [scenario:text]');
     await waitForText(stall.getByRole('log', { name: 'Messages' }).locator('[data-role="assistant"]'), FINAL_TEXT.text);
     await waitForText(stall.getByRole('status', { name: 'Session status' }), 'done');
     // The same session went on: the provider resumed it with its history, and no session was added.
-    expect(model.requests.slice(before).find((r) => r.scenario === 'text')?.historyTurns).toBeGreaterThan(0);
+    expect(e2e.model.requests.slice(before).find((r) => r.scenario === 'text')?.historyTurns).toBeGreaterThan(0);
     expect(sessionsOf('stall')).toHaveLength(1);
   }, T * 3);
 });

@@ -5,45 +5,21 @@
  * at the same time, quit with Ctrl+C, start again, and find every transcript.
  */
 import { Database } from 'bun:sqlite';
-import { afterAll, beforeAll, describe, expect, it } from 'bun:test';
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { describe, expect, it } from 'bun:test';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FINAL_TEXT } from '../model-server/scenarios';
-import { startModelServer, type ModelServer } from '../model-server/server';
-import { addProject, agentEnv, eventually, openBrowser, pane, scratch, screenshot, sendPrompt, startCorral, waitForText, type CorralProcess } from './harness';
+import { addProject, e2eSuite, eventually, pane, screenshot, sendPrompt, waitForText } from './harness';
 
-let model: ModelServer;
-let root: string;
-let corral: CorralProcess;
-let browser: Awaited<ReturnType<typeof openBrowser>>;
-let env: Record<string, string>;
-const dataDir = () => join(root, 'data');
-const alpha = () => join(root, 'alpha');
-const beta = () => join(root, 'beta');
-
-beforeAll(async () => {
-  model = await startModelServer({ slowDeltaMs: 150 });
-  root = scratch('main');
-  mkdirSync(alpha());
-  mkdirSync(beta());
-  env = agentEnv(model.url, join(root, 'home'));
-  corral = await startCorral({ dataDir: dataDir(), env });
-  browser = await openBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await corral?.stop('SIGTERM');
-  await model?.stop();
-  rmSync(root, { recursive: true, force: true });
-});
-
+const e2e = e2eSuite({ name: 'main', projects: ['alpha', 'beta'], model: { slowDeltaMs: 150 } });
+const alpha = () => e2e.dir('alpha');
+const beta = () => e2e.dir('beta');
 const T = 60_000;
 
 describe('main job', () => {
   it('adds a project, runs a real Claude Code turn with a tool call, and shows it all', async () => {
-    const { page } = browser;
-    await page.goto(corral.url);
+    const { page } = e2e.browser;
+    await page.goto(e2e.corral.url);
     const a = await addProject(page, alpha(), 'alpha');
     await a.waitFor();
     await sendPrompt(a, 'Check the shell works [scenario:thinking]');
@@ -69,16 +45,16 @@ describe('main job', () => {
   }, T * 2);
 
   it('continues the same Claude session on a follow-up prompt', async () => {
-    const { page } = browser;
+    const { page } = e2e.browser;
     const a = pane(page, 'alpha');
-    const before = model.requests.length;
+    const before = e2e.model.requests.length;
     await sendPrompt(a, 'And now just say hello [scenario:text]');
     await waitForText(a.getByRole('log', { name: 'Messages' }).locator('[data-role="assistant"]').last(), FINAL_TEXT.text);
     await waitForText(a.getByRole('status', { name: 'Session status' }), 'done');
     // The model saw the earlier turn: the follow-up was sent with its history (Claude's --resume).
-    const followUp = model.requests.slice(before).find((r) => r.scenario === 'text');
+    const followUp = e2e.model.requests.slice(before).find((r) => r.scenario === 'text');
     expect(followUp?.historyTurns).toBeGreaterThan(0);
-    const db = new Database(join(dataDir(), 'corral.db'), { readonly: true });
+    const db = new Database(join(e2e.dataDir(), 'corral.db'), { readonly: true });
     const rows = db.query('SELECT s.provider_session_id AS sid FROM sessions s JOIN projects p ON p.id = s.project_id WHERE p.name = ?').all('alpha') as { sid: string }[];
     db.close();
     expect(rows).toHaveLength(1);
@@ -86,7 +62,7 @@ describe('main job', () => {
   }, T * 2);
 
   it('runs a second project while the first is still streaming', async () => {
-    const { page } = browser;
+    const { page } = e2e.browser;
     const a = pane(page, 'alpha');
     await sendPrompt(a, 'Stream slowly [scenario:slow:4]');
     await waitForText(a.getByRole('status', { name: 'Session status' }), 'running');
@@ -102,11 +78,11 @@ describe('main job', () => {
   }, T * 2);
 
   it('restores every project and its last transcript after Ctrl+C and a new start', async () => {
-    const { page } = browser;
+    const { page } = e2e.browser;
     const alphaBefore = await pane(page, 'alpha').getByRole('log', { name: 'Messages' }).locator('[data-role]').allTextContents();
-    expect(await corral.stop('SIGINT')).toBe(0);
-    corral = await startCorral({ dataDir: dataDir(), env });
-    await page.goto(corral.url);
+    expect(await e2e.corral.stop('SIGINT')).toBe(0);
+    await e2e.restartCorral();
+    await page.goto(e2e.corral.url);
     const nav = page.getByRole('navigation', { name: 'Projects' });
     await nav.getByText('alpha', { exact: true }).waitFor();
     await nav.getByText('beta', { exact: true }).waitFor();

@@ -7,28 +7,35 @@
  * a permission request is approved in the pane and the file is really written.
  */
 import { Database } from 'bun:sqlite';
-import { afterAll, beforeAll, describe, expect, it } from 'bun:test';
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { describe, expect, it } from 'bun:test';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ProviderId } from '../../src/shared/providers';
 import { BUNDLED_BIN_DIR } from '../../src-bun/providers/acp/command-line';
-import { CODEX_TEST_MODEL, writeOfflineCodexConfig } from '../fixtures/record-codex';
+import { CODEX_TEST_MODEL, writeOfflineCodexConfig } from '../agent-env';
 import { FINAL_TEXT, OK_COMMAND, WRITE_FILE } from '../model-server/scenarios';
-import { startModelServer, type ModelServer } from '../model-server/server';
-import { addProject, agentEnv, openBrowser, pane, scratch, screenshot, sendPrompt, startCorral, waitForText, type CorralProcess } from './harness';
+import { addProject, e2eSuite, pane, screenshot, sendPrompt, waitForText } from './harness';
 
-let model: ModelServer;
-let root: string;
-let corral: CorralProcess;
-let browser: Awaited<ReturnType<typeof openBrowser>>;
-let env: Record<string, string>;
-const dataDir = () => join(root, 'data');
-const project = (name: string) => join(root, name);
+const e2e = e2eSuite({
+  name: 'providers',
+  projects: ['codexp', 'acpp', 'ollamap'],
+  model: { slowDeltaMs: 150 },
+  extraEnv: (model, root) => {
+    writeOfflineCodexConfig(join(root, 'codex-home'), model.url, CODEX_TEST_MODEL);
+    return { CODEX_HOME: join(root, 'codex-home'), LOCAL_API_KEY: 'test', OLLAMA_HOST: model.url };
+  },
+  corralStarted: () => {
+    // The ACP agent: claude-agent-acp. `executable` is what the core hands the sidecar today; `command` is the setting's name.
+    const agent = `${BUNDLED_BIN_DIR}/claude-agent-acp`;
+    putSettings({ permission_mode: 'default', provider_settings: { acp: { command: agent, executable: agent } } });
+  },
+});
+const project = (name: string) => e2e.dir(name);
 const T = 60_000;
 
 /** Writes settings straight into Corral's database (read on every session start). */
 function putSettings(values: Record<string, unknown>): void {
-  const db = new Database(join(dataDir(), 'corral.db'));
+  const db = new Database(join(e2e.dataDir(), 'corral.db'));
   const put = db.query('INSERT INTO settings (key, value_json) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value_json = excluded.value_json');
   for (const [key, value] of Object.entries(values)) put.run(key, JSON.stringify(value));
   db.close();
@@ -36,36 +43,15 @@ function putSettings(values: Record<string, unknown>): void {
 
 /** The provider session id stored for a project's session. */
 function storedSessionId(name: string): string | null {
-  const db = new Database(join(dataDir(), 'corral.db'), { readonly: true });
+  const db = new Database(join(e2e.dataDir(), 'corral.db'), { readonly: true });
   const row = db.query('SELECT s.provider_session_id AS sid FROM sessions s JOIN projects p ON p.id = s.project_id WHERE p.name = ?').get(name) as { sid: string | null } | null;
   db.close();
   return row?.sid ?? null;
 }
 
-beforeAll(async () => {
-  model = await startModelServer({ slowDeltaMs: 150 });
-  root = scratch('providers');
-  for (const name of ['codexp', 'acpp', 'ollamap']) mkdirSync(project(name));
-  const home = join(root, 'home');
-  writeOfflineCodexConfig(join(root, 'codex-home'), model.url, CODEX_TEST_MODEL);
-  env = { ...agentEnv(model.url, home), CODEX_HOME: join(root, 'codex-home'), LOCAL_API_KEY: 'test', OLLAMA_HOST: model.url };
-  corral = await startCorral({ dataDir: dataDir(), env });
-  // The ACP agent: claude-agent-acp. `executable` is what the core hands the sidecar today; `command` is the setting's name.
-  const agent = `${BUNDLED_BIN_DIR}/claude-agent-acp`;
-  putSettings({ permission_mode: 'default', provider_settings: { acp: { command: agent, executable: agent } } });
-  browser = await openBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await corral?.stop('SIGTERM');
-  await model?.stop();
-  rmSync(root, { recursive: true, force: true });
-});
-
 /** Adds a project, picks `provider` in its pane and sends the first prompt. */
 async function startOn(name: string, provider: ProviderId, prompt: string) {
-  const { page } = browser;
+  const { page } = e2e.browser;
   const p = await addProject(page, project(name), name);
   await p.getByRole('combobox', { name: 'Provider' }).selectOption(provider);
   await sendPrompt(p, prompt);
@@ -77,7 +63,7 @@ const status = (p: ReturnType<typeof pane>) => p.getByRole('status', { name: 'Se
 
 describe('providers end to end', () => {
   it('Codex: runs a shell command and answers', async () => {
-    await browser.page.goto(corral.url);
+    await e2e.browser.page.goto(e2e.corral.url);
     const p = await startOn('codexp', 'codex', 'Check the shell works.');
     await waitForText(status(p), 'done');
     await waitForText(log(p).locator('[data-role="tool-call"]').first(), OK_COMMAND);
@@ -110,20 +96,20 @@ describe('providers end to end', () => {
 
   it('after a quit and a new start, follow-ups continue each provider session', async () => {
     const ids = { codexp: storedSessionId('codexp'), acpp: storedSessionId('acpp') };
-    expect(await corral.stop('SIGINT')).toBe(0);
-    corral = await startCorral({ dataDir: dataDir(), env });
-    const { page } = browser;
-    await page.goto(corral.url);
+    expect(await e2e.corral.stop('SIGINT')).toBe(0);
+    await e2e.restartCorral();
+    const { page } = e2e.browser;
+    await page.goto(e2e.corral.url);
     const nav = page.getByRole('navigation', { name: 'Projects' });
     for (const name of ['codexp', 'acpp'] as const) {
       await nav.getByText(name, { exact: true }).click();
       const p = pane(page, name);
-      const before = model.requests.length;
+      const before = e2e.model.requests.length;
       await sendPrompt(p, '[scenario:text] What did you do?');
       await waitForText(log(p).locator('[data-role="assistant"]').last(), FINAL_TEXT.text);
       await waitForText(status(p), 'done');
       // The model saw the earlier turn, and the provider session is the same one.
-      expect(model.requests.slice(before).find((r) => r.scenario === 'text')!.historyTurns).toBeGreaterThan(0);
+      expect(e2e.model.requests.slice(before).find((r) => r.scenario === 'text')!.historyTurns).toBeGreaterThan(0);
       expect(storedSessionId(name)).toBe(ids[name]);
     }
     await nav.getByText('ollamap', { exact: true }).click();

@@ -15,7 +15,8 @@
  */
 import { EMPTY_SUMMARY, type Dialect, type DialectContext } from './dialect';
 import { parseScenarioTag, replyFor } from './scenarios';
-import { bodyFrom, sleep, untilAborted } from './streaming';
+import { pacedText } from './pacing';
+import { bodyFrom, untilAborted } from './streaming';
 import type { ParsedTurn, ScriptedBlock, ScriptedReply } from './types';
 
 type Part = { text?: unknown; thought?: unknown; functionCall?: unknown; functionResponse?: { response?: unknown } };
@@ -125,14 +126,11 @@ async function* sseReply(reply: Extract<ScriptedReply, { kind: 'stream' }>, turn
   let thoughtChars = 0;
   for (const block of reply.blocks) {
     if (block.type === 'text' && reply.pacing) {
-      const ticks = Math.max(1, Math.round(reply.pacing.durationMs / reply.pacing.deltaMs));
-      for (let i = 1; i <= ticks; i++) {
-        await sleep(reply.pacing.deltaMs, ctx.signal);
-        if (ctx.signal.aborted) return;
-        const piece = `${block.text}${i} `;
+      const allSent = yield* pacedText(block.text, reply.pacing, ctx.signal, (piece) => {
         outputChars += piece.length;
-        yield chunk({ ...base, candidates: [candidate([{ text: piece }])] });
-      }
+        return chunk({ ...base, candidates: [candidate([{ text: piece }])] });
+      });
+      if (!allSent) return;
       continue;
     }
     if (block.type === 'thinking') thoughtChars += block.text.length;

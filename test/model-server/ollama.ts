@@ -13,7 +13,8 @@
  */
 import { EMPTY_SUMMARY, type Dialect, type DialectContext } from './dialect';
 import { parseScenarioTag, replyFor } from './scenarios';
-import { bodyFrom, sleep, untilAborted } from './streaming';
+import { pacedText } from './pacing';
+import { bodyFrom, untilAborted } from './streaming';
 import type { ParsedTurn, ScriptedReply } from './types';
 
 /** The models the scripted server "has installed"; only the second can think. */
@@ -61,14 +62,11 @@ async function* ndjson(reply: Extract<ScriptedReply, { kind: 'stream' }>, turn: 
       continue;
     }
     if (reply.pacing) {
-      const ticks = Math.max(1, Math.round(reply.pacing.durationMs / reply.pacing.deltaMs));
-      for (let i = 1; i <= ticks; i++) {
-        await sleep(reply.pacing.deltaMs, ctx.signal);
-        if (ctx.signal.aborted) return;
-        const piece = `${block.text}${i} `;
+      const allSent = yield* pacedText(block.text, reply.pacing, ctx.signal, (piece) => {
         outputChars += piece.length;
-        yield line({ content: piece });
-      }
+        return line({ content: piece });
+      });
+      if (!allSent) return;
       continue;
     }
     for (const piece of block.text.match(/\S+\s*|\s+/g) ?? [block.text]) yield line({ content: piece });

@@ -16,7 +16,8 @@
  */
 import { EMPTY_SUMMARY, type Dialect, type DialectContext } from './dialect';
 import { parseScenarioTag, replyFor } from './scenarios';
-import { bodyFrom, sleep, untilAborted } from './streaming';
+import { pacedText } from './pacing';
+import { bodyFrom, untilAborted } from './streaming';
 import type { ParsedTurn, ScenarioName, ScriptedBlock, ScriptedReply } from './types';
 
 type Item = { type?: string; role?: string; content?: unknown; output?: unknown; name?: string };
@@ -126,14 +127,11 @@ async function* sseReply(reply: Extract<ScriptedReply, { kind: 'stream' }>, turn
       yield frame({ type: 'response.content_part.added', item_id: itemId, output_index: outputIndex, content_index: 0, part: { type: 'output_text', text: '', annotations: [] } });
       let text = '';
       if (reply.pacing) {
-        const ticks = Math.max(1, Math.round(reply.pacing.durationMs / reply.pacing.deltaMs));
-        for (let i = 1; i <= ticks; i++) {
-          await sleep(reply.pacing.deltaMs, ctx.signal);
-          if (ctx.signal.aborted) return;
-          const piece = `${block.text}${i} `;
+        const allSent = yield* pacedText(block.text, reply.pacing, ctx.signal, (piece) => {
           text += piece;
-          yield frame({ type: 'response.output_text.delta', item_id: itemId, output_index: outputIndex, content_index: 0, delta: piece });
-        }
+          return frame({ type: 'response.output_text.delta', item_id: itemId, output_index: outputIndex, content_index: 0, delta: piece });
+        });
+        if (!allSent) return;
       } else {
         for (const piece of chunks(block.text)) yield frame({ type: 'response.output_text.delta', item_id: itemId, output_index: outputIndex, content_index: 0, delta: piece });
         text = block.text;

@@ -1,62 +1,37 @@
 // Drives real ACP agents (claude-agent-acp 0.49, Gemini CLI 0.61 --acp) offline against the scripted model server.
-import { afterAll, beforeAll, describe, expect, it } from 'bun:test';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { describe, expect, it } from 'bun:test';
+import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { AgentEventSchema, type AgentEvent } from '../../../src/shared/events';
+import type { AgentEvent } from '../../../src/shared/events';
 import type { PermissionMode } from '../../../src/shared/providers';
 import { groupMembers, readStat } from '../../core/process-tree';
 import { ACP_AGENTS, answeringWith, type AcpAgentName } from '../../../test/fixtures/record-acp';
-import { FINAL_TEXT, OK_COMMAND, WRITE_FILE, startModelServer, type ModelServer } from '../../../test/model-server/main';
+import { FINAL_TEXT, OK_COMMAND, WRITE_FILE } from '../../../test/model-server/main';
+import { collectTurn, ofType, runnerSuite } from '../../../test/runner-suite';
 import { ProviderError, type ProviderRunner, type RunnerConfig } from '../types';
 import { splitCommandLine } from './command-line';
 import { createAcpRunner, type AcpRunnerOptions } from './runner';
 
 const MINIMAL_AGENT = `${process.execPath} ${resolve(import.meta.dir, '../../../test/fixtures/acp-minimal-agent.ts')}`;
-let server: ModelServer;
-let root: string;
-const runners: ProviderRunner[] = [];
-
-beforeAll(async () => {
-  server = await startModelServer({ slowDeltaMs: 100 });
-  root = realpathSync(mkdtempSync(join(tmpdir(), 'corral-acp-runner-')));
-});
-
-afterAll(async () => {
-  await Promise.all(runners.map((r) => r.close()));
-  await server.stop();
-  rmSync(root, { recursive: true, force: true });
-});
+const suite = runnerSuite({ tempPrefix: 'corral-acp-runner-', server: { slowDeltaMs: 100 } });
 
 /** A runner for `agent` in a fresh project and HOME (or `home` to share one, for resume). */
 function runner(agent: AcpAgentName | 'minimal', name: string, mode: PermissionMode = 'default', extra: Partial<RunnerConfig> = {}, options: AcpRunnerOptions = {}) {
-  const home = join(root, extra.cwd ? name.split('/')[0]! : name, 'home');
-  const cwd = extra.cwd ?? join(root, name, 'proj');
-  mkdirSync(home, { recursive: true });
-  mkdirSync(cwd, { recursive: true });
-  const env = agent === 'minimal' ? { PATH: process.env.PATH ?? '/usr/bin', HOME: home } : ACP_AGENTS[agent].env(home, server.url);
+  const folders = suite.folders(extra.cwd ? name.split('/')[0]! : name);
+  const home = folders.home;
+  const cwd = extra.cwd ?? folders.cwd;
+  const env = agent === 'minimal' ? { PATH: process.env.PATH ?? '/usr/bin', HOME: home } : ACP_AGENTS[agent].env(home, suite.server.url);
   const command = agent === 'minimal' ? MINIMAL_AGENT : ACP_AGENTS[agent].command;
   const config: RunnerConfig = { provider: 'acp', cwd, permissionMode: mode, env, command, ...extra };
-  const r = createAcpRunner(config, options);
-  runners.push(r);
+  const r = suite.track(createAcpRunner(config, options));
   return { runner: r, config };
 }
 
 /** Runs a turn, answering permission requests with the first option of `answer` kind (or not at all when null). */
-async function turn(r: ProviderRunner, prompt: string, answer: string | null = 'allow_once', signal = new AbortController().signal) {
-  const events: AgentEvent[] = [];
-  let error: unknown;
-  const emit = answer ? answeringWith(() => r, answer, events) : (e: AgentEvent) => events.push(e);
-  try {
-    await r.runTurn({ prompt, signal }, (event) => emit(AgentEventSchema.parse(event)));
-  } catch (e) {
-    error = e;
-  }
-  return { events, error };
+function turn(r: ProviderRunner, prompt: string, answer: string | null = 'allow_once', signal = new AbortController().signal) {
+  return collectTurn(r, prompt, signal, (events) => answer ? answeringWith(() => r, answer, events) : (e: AgentEvent) => events.push(e));
 }
 
-const ofType = <T extends AgentEvent['type']>(events: AgentEvent[], type: T) =>
-  events.filter((e): e is Extract<AgentEvent, { type: T }> => e.type === type);
 const textOf = (events: AgentEvent[]) => ofType(events, 'text').map((t) => t.text).join('');
 
 describe('ACP runner with claude-agent-acp', () => {
@@ -76,12 +51,12 @@ describe('ACP runner with claude-agent-acp', () => {
     const agents = groupMembers(readStat(process.pid)!.pgid).filter((p) => p.ppid === process.pid && readFileSync(`/proc/${p.pid}/cmdline`, 'utf8').includes('claude-agent-acp'));
     expect(agents).toHaveLength(1);
 
-    const before = server.requests.length;
+    const before = suite.server.requests.length;
     const second = await turn(r, '[scenario:text] What did you do?');
     expect(second.error).toBeUndefined();
     expect(ofType(second.events, 'init')).toEqual([]);
     expect(textOf(second.events)).toBe(FINAL_TEXT.text);
-    expect(server.requests.slice(before).find((q) => q.scenario === 'text')!.historyTurns).toBeGreaterThan(0);
+    expect(suite.server.requests.slice(before).find((q) => q.scenario === 'text')!.historyTurns).toBeGreaterThan(0);
     expect(ofType(second.events, 'cost').at(-1)!.costUsd!).toBeGreaterThan(ofType(first.events, 'cost').at(-1)!.costUsd!);
   });
 
@@ -96,11 +71,11 @@ describe('ACP runner with claude-agent-acp', () => {
     await r.close();
 
     const resumed = runner('claude', 'reject/again', 'default', { cwd: config.cwd, resumeId: sessionId, env: config.env });
-    const before = server.requests.length;
+    const before = suite.server.requests.length;
     const after = await turn(resumed.runner, '[scenario:text] Still there?');
     expect(after.error).toBeUndefined();
     expect(ofType(after.events, 'init')[0]!.providerSessionId).toBe(sessionId);
-    expect(server.requests.slice(before).find((q) => q.scenario === 'text')!.historyTurns).toBeGreaterThan(0);
+    expect(suite.server.requests.slice(before).find((q) => q.scenario === 'text')!.historyTurns).toBeGreaterThan(0);
     expect(textOf(after.events)).toBe(FINAL_TEXT.text);
   });
 
@@ -118,11 +93,11 @@ describe('ACP runner with claude-agent-acp', () => {
     expect(ofType(events, 'permission_request')).toHaveLength(1);
     expect(r.answerPermission!(ofType(events, 'permission_request')[0]!.id, 'allow')).toBe(false);
     expect(existsSync(join(config.cwd, WRITE_FILE.name))).toBe(false);
-    const before = server.requests.length;
+    const before = suite.server.requests.length;
     const next = await turn(r, '[scenario:text] Hello.');
     expect(next.error).toBeUndefined();
     // Claude Code sends the new prompt with the interrupted call's result, so the scripted model answers that call.
-    expect(server.requests.slice(before).filter((q) => q.path === '/v1/messages')).toHaveLength(1);
+    expect(suite.server.requests.slice(before).filter((q) => q.path === '/v1/messages')).toHaveLength(1);
     expect(textOf(next.events)).toBe(FINAL_TEXT.write);
   });
 

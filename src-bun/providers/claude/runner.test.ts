@@ -1,51 +1,23 @@
 // Runs the real Claude Code bundled with the Agent SDK, offline, against the scripted model server.
-import { afterAll, beforeAll, describe, expect, it } from 'bun:test';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { describe, expect, it } from 'bun:test';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { AgentEventSchema, type AgentEvent } from '../../../src/shared/events';
+import type { AgentEvent } from '../../../src/shared/events';
 import type { PermissionMode } from '../../../src/shared/providers';
-import { offlineClaudeEnv } from '../../../test/fixtures/record-claude';
-import { FINAL_TEXT, OK_COMMAND, startModelServer, type ModelServer } from '../../../test/model-server/main';
+import { offlineClaudeEnv } from '../../../test/agent-env';
+import { FINAL_TEXT, OK_COMMAND } from '../../../test/model-server/main';
+import { collectTurn as turn, ofType, runnerSuite } from '../../../test/runner-suite';
 import { ProviderError, type RunnerConfig } from '../types';
 import { allowedToolsFor, createClaudeRunner } from './runner';
 
-let server: ModelServer;
-let root: string;
-
-beforeAll(async () => {
-  server = await startModelServer();
-  root = realpathSync(mkdtempSync(join(tmpdir(), 'corral-claude-runner-')));
-});
-
-afterAll(async () => {
-  await server.stop();
-  rmSync(root, { recursive: true, force: true });
-});
+const suite = runnerSuite({ tempPrefix: 'corral-claude-runner-' });
 
 /** A config for a fresh project folder and HOME under the test's temp root. */
 function config(name: string, permissionMode: PermissionMode, extra: Partial<RunnerConfig> = {}): RunnerConfig {
-  const home = join(root, name, 'home');
-  const cwd = join(root, name, 'proj');
-  mkdirSync(home, { recursive: true });
-  mkdirSync(cwd, { recursive: true });
-  return { provider: 'claude', cwd, permissionMode, env: offlineClaudeEnv(home, server.url), ...extra };
+  const { home, cwd } = suite.folders(name);
+  return { provider: 'claude', cwd, permissionMode, env: offlineClaudeEnv(home, suite.server.url), ...extra };
 }
 
-/** Runs one turn, collecting schema-checked events; resolves with the events and the thrown error, if any. */
-async function turn(runner: ReturnType<typeof createClaudeRunner>, prompt: string, signal = new AbortController().signal) {
-  const events: AgentEvent[] = [];
-  let error: unknown;
-  try {
-    await runner.runTurn({ prompt, signal }, (event) => events.push(AgentEventSchema.parse(event)));
-  } catch (e) {
-    error = e;
-  }
-  return { events, error };
-}
-
-const ofType = <T extends AgentEvent['type']>(events: AgentEvent[], type: T) =>
-  events.filter((e): e is Extract<AgentEvent, { type: T }> => e.type === type);
 /** Complete text blocks (the runner also streams `append` deltas on the same id before each). */
 const finalTexts = (events: AgentEvent[]) => ofType(events, 'text').filter((t) => t.mode === 'replace').map((t) => t.text);
 /** What a pane shows per text id once deltas are merged. */
@@ -96,11 +68,11 @@ describe('Claude runner with the real Claude Code CLI', () => {
   it('ends a slow turn promptly when its signal aborts', async () => {
     const runner = createClaudeRunner(config('abort', 'bypassPermissions'));
     const controller = new AbortController();
-    const before = server.requests.length;
+    const before = suite.server.requests.length;
     const running = turn(runner, '[scenario:slow:30] Take your time.', controller.signal);
     const deadline = Date.now() + 15_000;
-    while (!server.requests.slice(before).some((r) => r.scenario === 'slow') && Date.now() < deadline) await Bun.sleep(25);
-    expect(server.requests.slice(before).some((r) => r.scenario === 'slow')).toBe(true);
+    while (!suite.server.requests.slice(before).some((r) => r.scenario === 'slow') && Date.now() < deadline) await Bun.sleep(25);
+    expect(suite.server.requests.slice(before).some((r) => r.scenario === 'slow')).toBe(true);
     await Bun.sleep(500); // a couple of 200 ms ticks of text
     const abortedAt = performance.now();
     controller.abort(new Error('user stop'));
@@ -121,13 +93,13 @@ describe('Claude runner with the real Claude Code CLI', () => {
 
   it('throws a retryable ProviderError on HTTP 500 without retrying, and a fatal one for prompt too long', async () => {
     const runner = createClaudeRunner(config('errors', 'default'));
-    const before = server.requests.length;
+    const before = suite.server.requests.length;
     const failed = await turn(runner, '[scenario:http500] Anything.');
     expect(failed.error).toBeInstanceOf(ProviderError);
     expect((failed.error as ProviderError).message).toStartWith('API Error: 500');
     expect((failed.error as ProviderError).fatal).toBeUndefined();
     expect(ofType(failed.events, 'error')).toHaveLength(1);
-    expect(server.requests.slice(before).filter((r) => r.path === '/v1/messages')).toHaveLength(1);
+    expect(suite.server.requests.slice(before).filter((r) => r.path === '/v1/messages')).toHaveLength(1);
 
     const tooLong = await turn(runner, '[scenario:prompt-too-long] Anything.');
     expect(tooLong.error).toBeInstanceOf(ProviderError);

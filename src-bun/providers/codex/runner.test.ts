@@ -1,53 +1,25 @@
 // Runs the real Codex CLI (bundled @openai/codex 0.169), offline, against the scripted model server.
-import { afterAll, beforeAll, describe, expect, it } from 'bun:test';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { describe, expect, it } from 'bun:test';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { AgentEventSchema, type AgentEvent } from '../../../src/shared/events';
+import type { AgentEvent } from '../../../src/shared/events';
 import type { PermissionMode } from '../../../src/shared/providers';
 import { readStat, groupMembers } from '../../core/process-tree';
-import { CODEX_TEST_MODEL, offlineCodexEnv, writeOfflineCodexConfig } from '../../../test/fixtures/record-codex';
-import { FINAL_TEXT, OK_COMMAND, WRITE_FILE, startModelServer, type ModelServer } from '../../../test/model-server/main';
-import { ProviderError, type ProviderRunner, type RunnerConfig } from '../types';
+import { CODEX_TEST_MODEL, offlineCodexEnv, writeOfflineCodexConfig } from '../../../test/agent-env';
+import { FINAL_TEXT, OK_COMMAND, WRITE_FILE } from '../../../test/model-server/main';
+import { collectTurn as turn, ofType, runnerSuite } from '../../../test/runner-suite';
+import { ProviderError, type RunnerConfig } from '../types';
 import { codexArgs, codexPolicy, createCodexRunner } from './runner';
 
-let server: ModelServer;
-let root: string;
-
-beforeAll(async () => {
-  server = await startModelServer();
-  root = realpathSync(mkdtempSync(join(tmpdir(), 'corral-codex-runner-')));
-});
-
-afterAll(async () => {
-  await server.stop();
-  rmSync(root, { recursive: true, force: true });
-});
+const suite = runnerSuite({ tempPrefix: 'corral-codex-runner-' });
 
 /** A config for a fresh project folder, HOME and CODEX_HOME under the test's temp root. */
 function config(name: string, permissionMode: PermissionMode, extra: Partial<RunnerConfig> = {}): RunnerConfig {
-  const home = join(root, name, 'home');
-  const codexHome = join(root, name, 'codex-home');
-  const cwd = join(root, name, 'proj');
-  mkdirSync(home, { recursive: true });
-  mkdirSync(cwd, { recursive: true });
-  writeOfflineCodexConfig(codexHome, server.url);
+  const { home, cwd } = suite.folders(name);
+  const codexHome = join(suite.root, name, 'codex-home');
+  writeOfflineCodexConfig(codexHome, suite.server.url);
   return { provider: 'codex', cwd, permissionMode, model: CODEX_TEST_MODEL, env: offlineCodexEnv(home, codexHome), ...extra };
 }
-
-async function turn(runner: ProviderRunner, prompt: string, signal = new AbortController().signal) {
-  const events: AgentEvent[] = [];
-  let error: unknown;
-  try {
-    await runner.runTurn({ prompt, signal }, (event) => events.push(AgentEventSchema.parse(event)));
-  } catch (e) {
-    error = e;
-  }
-  return { events, error };
-}
-
-const ofType = <T extends AgentEvent['type']>(events: AgentEvent[], type: T) =>
-  events.filter((e): e is Extract<AgentEvent, { type: T }> => e.type === type);
 
 describe('Codex runner with the real Codex CLI', () => {
   it('runs a tool turn, then resumes the same thread for a follow-up', async () => {
@@ -65,13 +37,13 @@ describe('Codex runner with the real Codex CLI', () => {
     const [firstCost] = ofType(first.events, 'cost');
     expect(firstCost!.costUsd).toBeNull();
 
-    const before = server.requests.length;
+    const before = suite.server.requests.length;
     const second = await turn(runner, '[scenario:text] What did you do?');
     expect(second.error).toBeUndefined();
     expect(ofType(second.events, 'init')[0]!.providerSessionId).toBe(init!.providerSessionId);
     expect(ofType(second.events, 'text').map((t) => t.text)).toEqual([FINAL_TEXT.text]);
     // The model saw the earlier turn: the thread was resumed, not restarted.
-    expect(server.requests.slice(before)[0]!.historyTurns).toBeGreaterThan(0);
+    expect(suite.server.requests.slice(before)[0]!.historyTurns).toBeGreaterThan(0);
     expect(ofType(second.events, 'cost')[0]!.inputTokens).toBeGreaterThan(firstCost!.inputTokens);
     // Event ids of the two turns never collide, although Codex numbers items from 0 each time.
     const ids = (events: AgentEvent[]) => events.flatMap((e) => ('id' in e ? [e.id] : []));
@@ -105,10 +77,10 @@ describe('Codex runner with the real Codex CLI', () => {
   it('runs codex in the sidecar\'s process group and ends a slow turn promptly on abort', async () => {
     const runner = createCodexRunner(config('abort', 'default'));
     const controller = new AbortController();
-    const before = server.requests.length;
+    const before = suite.server.requests.length;
     const running = turn(runner, '[scenario:slow:30] Take your time.', controller.signal);
     const deadline = Date.now() + 15_000;
-    while (!server.requests.slice(before).some((r) => r.scenario === 'slow') && Date.now() < deadline) await Bun.sleep(25);
+    while (!suite.server.requests.slice(before).some((r) => r.scenario === 'slow') && Date.now() < deadline) await Bun.sleep(25);
     const ownGroup = readStat(process.pid)!.pgid;
     const codex = groupMembers(ownGroup).filter((p) => p.ppid === process.pid && readFileSync(`/proc/${p.pid}/cmdline`, 'utf8').includes('codex'));
     expect(codex).toHaveLength(1);
@@ -126,19 +98,19 @@ describe('Codex runner with the real Codex CLI', () => {
 
   it('throws a retryable ProviderError on HTTP 500 without retrying, and a fatal one for a full context window', async () => {
     const runner = createCodexRunner(config('errors', 'default'));
-    const before = server.requests.length;
+    const before = suite.server.requests.length;
     const failed = await turn(runner, '[scenario:http500] Anything.');
     expect(failed.error).toBeInstanceOf(ProviderError);
     expect((failed.error as ProviderError).fatal).toBeUndefined();
     expect(ofType(failed.events, 'error')).toHaveLength(1);
-    expect(server.requests.slice(before).filter((r) => r.path === '/v1/responses')).toHaveLength(1);
+    expect(suite.server.requests.slice(before).filter((r) => r.path === '/v1/responses')).toHaveLength(1);
 
     const tooLong = await turn(runner, '[scenario:prompt-too-long] Anything.');
     expect((tooLong.error as ProviderError).fatal).toBe('prompt_too_long');
   });
 
   it('says so when the configured executable does not exist', async () => {
-    const { error } = await turn(createCodexRunner(config('missing', 'default', { executable: join(root, 'no-codex') })), 'hi');
+    const { error } = await turn(createCodexRunner(config('missing', 'default', { executable: join(suite.root, 'no-codex') })), 'hi');
     expect(error).toBeInstanceOf(ProviderError);
     expect((error as Error).message).toContain('Codex executable not found');
   });

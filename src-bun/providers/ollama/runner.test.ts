@@ -1,41 +1,25 @@
 // Runs the Ollama runner (the `ollama` npm library) against the scripted model server's Ollama API.
-import { afterAll, beforeAll, describe, expect, it } from 'bun:test';
-import { AgentEventSchema, type AgentEvent } from '../../../src/shared/events';
-import { FINAL_TEXT, startModelServer, type ModelServer } from '../../../test/model-server/main';
+import { describe, expect, it } from 'bun:test';
+import type { AgentEvent } from '../../../src/shared/events';
+import { FINAL_TEXT, startModelServer } from '../../../test/model-server/main';
 import { OLLAMA_VERSION } from '../../../test/model-server/ollama';
-import { ProviderError, type ProviderRunner, type RunnerConfig } from '../types';
+import { collectTurn as turn, ofType, runnerSuite } from '../../../test/runner-suite';
+import { ProviderError, type RunnerConfig } from '../types';
 import { ollamaHost } from './probe';
 import { NO_HISTORY_NOTE, createOllamaRunner } from './runner';
 
-let server: ModelServer;
-beforeAll(async () => {
-  server = await startModelServer({ slowDeltaMs: 50 });
-});
-afterAll(() => server.stop());
+const suite = runnerSuite({ server: { slowDeltaMs: 50 } });
 
 const config = (extra: Partial<RunnerConfig> = {}): RunnerConfig => ({
-  provider: 'ollama', cwd: '/tmp', permissionMode: 'default', env: { PATH: '/usr/bin' }, host: server.url, model: 'llama3.2:1b', ...extra,
+  provider: 'ollama', cwd: '/tmp', permissionMode: 'default', env: { PATH: '/usr/bin' }, host: suite.server.url, model: 'llama3.2:1b', ...extra,
 });
 
-async function turn(runner: ProviderRunner, prompt: string, signal = new AbortController().signal) {
-  const events: AgentEvent[] = [];
-  let error: unknown;
-  try {
-    await runner.runTurn({ prompt, signal }, (event) => events.push(AgentEventSchema.parse(event)));
-  } catch (e) {
-    error = e;
-  }
-  return { events, error };
-}
-
-const ofType = <T extends AgentEvent['type']>(events: AgentEvent[], type: T) =>
-  events.filter((e): e is Extract<AgentEvent, { type: T }> => e.type === type);
-const chats = (from: number) => server.requests.slice(from).filter((r) => r.path === '/api/chat');
+const chats = (from: number) => suite.server.requests.slice(from).filter((r) => r.path === '/api/chat');
 
 describe('Ollama runner', () => {
   it('holds a multi-turn conversation: each follow-up sends the history', async () => {
     const runner = createOllamaRunner(config());
-    const before = server.requests.length;
+    const before = suite.server.requests.length;
     const first = await turn(runner, '[scenario:text] Hello.');
     expect(first.error).toBeUndefined();
     expect(ofType(first.events, 'init')).toEqual([{ type: 'init', providerSessionId: expect.stringMatching(/^ollama-/), model: 'llama3.2:1b', version: OLLAMA_VERSION }]);
@@ -78,7 +62,7 @@ describe('Ollama runner', () => {
     const runner = createOllamaRunner(config());
     const failed = await turn(runner, '[scenario:http500] Anything.');
     expect(failed.error).toBeInstanceOf(ProviderError);
-    const before = server.requests.length;
+    const before = suite.server.requests.length;
     await turn(runner, '[scenario:text] Hello.');
     expect(chats(before).map((r) => r.historyTurns)).toEqual([0]);
   });
@@ -95,7 +79,7 @@ describe('Ollama runner', () => {
     await running;
     expect(performance.now() - started).toBeLessThan(2_000);
     expect(ofType(events, 'text').map((t) => t.text).join('')).toStartWith('tick 1 tick 2 tick 3 ');
-    const before = server.requests.length;
+    const before = suite.server.requests.length;
     await turn(runner, '[scenario:text] Still there?');
     expect(chats(before).map((r) => r.historyTurns)).toEqual([1]);
   });
