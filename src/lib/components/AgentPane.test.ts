@@ -34,13 +34,13 @@ describe('AgentPane', () => {
     const provider = q.getByRole('combobox', { name: 'Provider' }) as HTMLSelectElement;
     expect([...provider.options].map((o) => o.value)).toEqual(['claude', 'codex', 'ollama', 'acp']);
     expect(provider.value).toBe('claude');
-    expect(q.getByRole('textbox', { name: 'Prompt' })).toBeTruthy();
+    expect(q.getByRole('textbox', { name: 'Prompt' })).toBeInstanceOf(HTMLElement);
     expect((q.getByRole('button', { name: 'Send' }) as HTMLButtonElement).disabled).toBe(true);
     expect((q.getByRole('button', { name: 'Stop' }) as HTMLButtonElement).disabled).toBe(true);
     expect(q.getByRole('status', { name: 'Session status' }).textContent).toContain('idle');
-    expect(q.getByRole('log', { name: 'Messages' })).toBeTruthy();
-    expect(q.getByLabelText('Cost')).toBeTruthy();
-    expect(q.getByLabelText('Tokens')).toBeTruthy();
+    expect(q.getByRole('log', { name: 'Messages' })).toBeInstanceOf(HTMLElement);
+    expect(q.getByLabelText('Cost')).toBeInstanceOf(HTMLElement);
+    expect(q.getByLabelText('Tokens')).toBeInstanceOf(HTMLElement);
   });
 
   it('enables the providers that providers.list reports available', async () => {
@@ -135,7 +135,7 @@ describe('AgentPane', () => {
     await startSession(q);
     push(wire(1, { type: 'thinking', id: 't', text: 'secret plan', mode: 'replace' }));
     const details = q.getByRole('log', { name: 'Messages' }).querySelector('[data-role="thinking"] details') as HTMLDetailsElement;
-    expect(details).toBeTruthy();
+    expect(details).toBeInstanceOf(HTMLDetailsElement);
     expect(details.open).toBe(false);
   });
 

@@ -79,12 +79,12 @@ describe('AgentPane: History', () => {
     const past = q.getByRole('region', { name: 'Session transcript (read-only)' });
     expect(within(past).getByRole('log', { name: 'Messages' }).textContent).toContain('prompt of old');
     expect(rpc.callsOf('session.messages.load')).toEqual([{ sessionId: 'old' }]);
-    expect(q.getByRole('textbox', { name: 'Prompt', hidden: true }).closest('[hidden]')).toBeTruthy();
+    expect(q.getByRole('textbox', { name: 'Prompt', hidden: true }).closest('[hidden]')).toBeInstanceOf(HTMLElement);
     await fireEvent.click(within(past).getByRole('button', { name: 'Back' }));
-    expect(q.getByRole('list', { name: 'Sessions' })).toBeTruthy();
+    expect(q.getByRole('list', { name: 'Sessions' })).toBeInstanceOf(HTMLElement);
     await fireEvent.click(button(q, 'History'));
     expect(q.queryByRole('list', { name: 'Sessions' })).toBeNull();
-    expect(q.getByRole('textbox', { name: 'Prompt' })).toBeTruthy();
+    expect(q.getByRole('textbox', { name: 'Prompt' })).toBeInstanceOf(HTMLElement);
   });
 
   it('reloads while open when a session of the project ends or is purged', async () => {

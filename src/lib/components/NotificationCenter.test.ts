@@ -17,7 +17,7 @@ function renderCenter(browser?: BrowserNotifications) {
 describe('NotificationCenter', () => {
   it('shows the unread count, and lists the notifications newest first with their read state', async () => {
     const { stores } = renderCenter();
-    expect(screen.getByRole('button', { name: 'Notifications' })).toBeTruthy();
+    expect(screen.getByRole('button', { name: 'Notifications' })).toBeInstanceOf(HTMLElement);
     stores.toasts.notify({ kind: 'success', message: 'Agent completed on alpha' });
     stores.toasts.notify({ kind: 'error', message: 'Agent error on beta: boom' });
     flushSync();
@@ -29,7 +29,7 @@ describe('NotificationCenter', () => {
     expect(items.map((b) => b.getAttribute('aria-label'))).toEqual(['Unread: Agent error on beta: boom', 'Unread: Agent completed on alpha']);
     await fireEvent.click(items[1]);
     expect(within(list).getAllByRole('button').map((b) => b.getAttribute('aria-label'))).toEqual(['Unread: Agent error on beta: boom', 'Agent completed on alpha']);
-    expect(screen.getByRole('button', { name: 'Notifications, 1 unread' })).toBeTruthy();
+    expect(screen.getByRole('button', { name: 'Notifications, 1 unread' })).toBeInstanceOf(HTMLElement);
     await fireEvent.click(screen.getByRole('button', { name: 'Mark all read' }));
     expect(screen.getByRole('button', { name: 'Notifications' }).getAttribute('aria-expanded')).toBe('true');
     await fireEvent.click(screen.getByRole('button', { name: 'Close' }));

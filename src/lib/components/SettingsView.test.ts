@@ -34,7 +34,7 @@ async function save() {
 describe('SettingsView', () => {
   it('has the labelled inputs, filled with the current settings', async () => {
     await renderSettings({ stall_timeout_min: 20, retention_count: 7, retention_days: 10, permission_mode: 'plan', system_prompt_template: 'Be brief', provider_settings: { claude: { model: 'sonnet' } } });
-    expect(screen.getByRole('region', { name: 'Settings' })).toBeTruthy();
+    expect(screen.getByRole('region', { name: 'Settings' })).toBeInstanceOf(HTMLElement);
     expect(field('Stall timeout (minutes)').value).toBe('20');
     expect(field('Keep sessions per project').value).toBe('7');
     expect(field('Keep sessions for (days)').value).toBe('10');

@@ -53,8 +53,8 @@ const select = (el: HTMLElement) => el as HTMLSelectElement;
 describe('SettingsView: providers', () => {
   it('shows whether each provider can run here', async () => {
     const { group } = await renderSettings();
-    expect(group('Codex').getByText('Available: codex-cli 0.169.0')).toBeTruthy();
-    expect(group('Ollama').getByText(`Unavailable: Ollama is not running at ${DEFAULT_OLLAMA_HOST}`)).toBeTruthy();
+    expect(group('Codex').getByText('Available: codex-cli 0.169.0')).toBeInstanceOf(HTMLElement);
+    expect(group('Ollama').getByText(`Unavailable: Ollama is not running at ${DEFAULT_OLLAMA_HOST}`)).toBeInstanceOf(HTMLElement);
   });
 
   it('saves a new Ollama host, checks availability again, and offers the installed models as the default model', async () => {
@@ -68,7 +68,7 @@ describe('SettingsView: providers', () => {
     expect(rpc.callsOf('providers.list')).toHaveLength(2);
     expect(stores.providers.available('ollama')).toBe(true);
     flushSync();
-    expect(group('Ollama').getByText('Available: Ollama 0.12.0')).toBeTruthy();
+    expect(group('Ollama').getByText('Available: Ollama 0.12.0')).toBeInstanceOf(HTMLElement);
     const model = input(group('Ollama').getByLabelText('Default model'));
     const datalist = document.getElementById(model.getAttribute('list')!) as HTMLDataListElement;
     expect([...datalist.options].map((o) => o.value)).toEqual(['llama3.2:1b', 'qwen3:0.6b']);
