@@ -3,7 +3,7 @@ import type { ElectrobunConfig } from 'electrobun/bun';
 /**
  * Desktop build: `vite build` writes the UI to dist/, which is copied into the
  * app as views/mainview (the window loads views://mainview/index.html); the
- * Bun side starts at src-bun/desktop.ts.
+ * Bun side starts at src-bun/desktop/index.ts.
  */
 export default {
   app: {
@@ -13,7 +13,7 @@ export default {
     description: 'Desktop client for coding agents',
   },
   build: {
-    bun: { entrypoint: 'src-bun/desktop.ts' },
+    bun: { entrypoint: 'src-bun/desktop/index.ts' },
     copy: { dist: 'views/mainview' },
     watchIgnore: ['dist/**'],
   },

@@ -7,7 +7,7 @@
 import type { AgentEvent } from '../src/shared/events';
 import { createRunner } from './providers';
 import { ProviderError, type ProviderRunner, type RunnerConfig } from './providers/types';
-import { readLines } from './core/line-reader';
+import { readLines } from './ndjson/line-reader';
 import { SidecarCommandSchema, type SidecarCommand } from './sidecar-protocol';
 
 const write = (event: AgentEvent) => process.stdout.write(JSON.stringify(event) + '\n');

@@ -5,7 +5,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseWebArgs } from './cli-args';
-import { runWeb } from './web';
+import { runWeb } from './web/index';
 
 const root = join(import.meta.dir, '..');
 

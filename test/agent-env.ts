@@ -4,7 +4,7 @@
  * (test/model-server) and keeps it off the network and out of the real HOME.
  * Shared by the runner tests, the fixture recorders and the e2e harness.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** A model name Codex 0.169 knows (`codex debug models`); unknown names add a warning item. */
@@ -73,6 +73,19 @@ export function writeOfflineCodexConfig(codexHome: string, baseUrl: string, mode
     'stream_max_retries = 0',
     '',
   ].join('\n'));
+}
+
+/**
+ * A fresh, empty CODEX_HOME outside the temp dir, under the repo's `.tmp/`.
+ * Where bubblewrap is installed (WebKitGTK pulls it in), Codex sandboxes its
+ * commands with bwrap and refuses to create its helper binaries under
+ * `$TMPDIR`/`/tmp`; every command then fails with `bwrap: execvp
+ * codex-linux-sandbox`, and `codex exec --json` shows no item for it.
+ */
+export function codexHomeOutsideTmp(name: string): string {
+  const base = join(import.meta.dir, '..', '.tmp', 'codex-home');
+  mkdirSync(base, { recursive: true });
+  return mkdtempSync(join(base, `${name.replace(/[^\w-]/g, '_')}-`));
 }
 
 /** The environment for running Codex offline: a private HOME and CODEX_HOME, the local key. */

@@ -1,6 +1,6 @@
 /**
  * The core: everything the main process decides, with no transport. Both
- * entries (desktop.ts, web.ts) build one and bind the same RPC handlers to it.
+ * entries (desktop/, web/) build one and bind the same RPC handlers to it.
  */
 import { join } from 'node:path';
 import type { Clock } from '../../src/shared/clock';

@@ -8,7 +8,7 @@
 import type { Subprocess } from 'bun';
 import { AgentEventSchema, type AgentEvent } from '../../src/shared/events';
 import type { SidecarCommand } from '../sidecar-protocol';
-import { readLines } from './line-reader';
+import { readLines } from '../ndjson/line-reader';
 import { groupMembers, readStat } from './process-tree';
 
 /** How long a sidecar may live on after closing its stdout before it is killed, ms. */

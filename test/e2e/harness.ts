@@ -1,5 +1,5 @@
 /**
- * End-to-end harness: the real web mode (`bun src-bun/web.ts`) as a child
+ * End-to-end harness: the real web mode (`bun src-bun/web/index.ts`) as a child
  * process, the real agent CLIs it runs, the scripted model server on
  * 127.0.0.1, and Debian's Chromium driven by playwright-core.
  */
@@ -8,7 +8,7 @@ import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { readLines } from '../../src-bun/core/line-reader';
+import { readLines } from '../../src-bun/ndjson/line-reader';
 import { claudeOfflineVars } from '../agent-env';
 import { startModelServer, type ModelServer, type ModelServerOptions } from '../model-server/server';
 
@@ -30,7 +30,7 @@ export type CorralProcess = { url: string; proc: ReturnType<typeof Bun.spawn>; o
 
 /** Starts the web mode on a free port and resolves once it printed `Corral web UI: <url>`. Throws if it exits first. */
 export async function startCorral(opts: { dataDir: string; env: Record<string, string> }): Promise<CorralProcess> {
-  const proc = Bun.spawn([process.execPath, join(ROOT, 'src-bun', 'web.ts'), '--port', '0', '--data-dir', opts.dataDir, '--no-open'], {
+  const proc = Bun.spawn([process.execPath, join(ROOT, 'src-bun', 'web', 'index.ts'), '--port', '0', '--data-dir', opts.dataDir, '--no-open'], {
     cwd: ROOT, env: { ...process.env, ...opts.env }, stdout: 'pipe', stderr: 'pipe',
   });
   const output: string[] = [];

@@ -12,7 +12,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ProviderId } from '../../src/shared/providers';
 import { BUNDLED_BIN_DIR } from '../../src-bun/providers/acp/command-line';
-import { CODEX_TEST_MODEL, writeOfflineCodexConfig } from '../agent-env';
+import { CODEX_TEST_MODEL, codexHomeOutsideTmp, writeOfflineCodexConfig } from '../agent-env';
 import { FINAL_TEXT, OK_COMMAND, WRITE_FILE } from '../model-server/scenarios';
 import { addProject, e2eSuite, pane, screenshot, sendPrompt, waitForText } from './harness';
 
@@ -20,9 +20,10 @@ const e2e = e2eSuite({
   name: 'providers',
   projects: ['codexp', 'acpp', 'ollamap'],
   model: { slowDeltaMs: 150 },
-  extraEnv: (model, root) => {
-    writeOfflineCodexConfig(join(root, 'codex-home'), model.url, CODEX_TEST_MODEL);
-    return { CODEX_HOME: join(root, 'codex-home'), LOCAL_API_KEY: 'test', OLLAMA_HOST: model.url };
+  extraEnv: (model) => {
+    const codexHome = codexHomeOutsideTmp('e2e-providers');
+    writeOfflineCodexConfig(codexHome, model.url, CODEX_TEST_MODEL);
+    return { CODEX_HOME: codexHome, LOCAL_API_KEY: 'test', OLLAMA_HOST: model.url };
   },
   corralStarted: () => {
     // The ACP agent: claude-agent-acp. `executable` is what the core hands the sidecar today; `command` is the setting's name.

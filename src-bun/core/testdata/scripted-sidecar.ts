@@ -16,7 +16,7 @@
  *   fuzz <N> <S>  N lines, seed S: valid texts (ids v0, v1, …) among random, truncated, mutated, unknown and oversized lines
  */
 import { closeSync, existsSync, writeFileSync } from 'node:fs';
-import { readLines } from '../line-reader';
+import { readLines } from '../../ndjson/line-reader';
 
 const out = (o: unknown) => process.stdout.write(JSON.stringify(o) + '\n');
 let resumeId: string | undefined;

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { AgentEvent } from '../../../src/shared/events';
 import type { PermissionMode } from '../../../src/shared/providers';
 import { readStat, groupMembers } from '../../core/process-tree';
-import { CODEX_TEST_MODEL, offlineCodexEnv, writeOfflineCodexConfig } from '../../../test/agent-env';
+import { CODEX_TEST_MODEL, codexHomeOutsideTmp, offlineCodexEnv, writeOfflineCodexConfig } from '../../../test/agent-env';
 import { FINAL_TEXT, OK_COMMAND, WRITE_FILE } from '../../../test/model-server/main';
 import { collectTurn as turn, ofType, runnerSuite } from '../../../test/runner-suite';
 import { ProviderError, type RunnerConfig } from '../types';
@@ -13,10 +13,10 @@ import { codexArgs, codexPolicy, createCodexRunner } from './runner';
 
 const suite = runnerSuite({ tempPrefix: 'corral-codex-runner-' });
 
-/** A config for a fresh project folder, HOME and CODEX_HOME under the test's temp root. */
+/** A config for a fresh project folder and HOME under the test's temp root, and a CODEX_HOME outside /tmp (see codexHomeOutsideTmp). */
 function config(name: string, permissionMode: PermissionMode, extra: Partial<RunnerConfig> = {}): RunnerConfig {
   const { home, cwd } = suite.folders(name);
-  const codexHome = join(suite.root, name, 'codex-home');
+  const codexHome = codexHomeOutsideTmp(`runner-${name}`);
   writeOfflineCodexConfig(codexHome, suite.server.url);
   return { provider: 'codex', cwd, permissionMode, model: CODEX_TEST_MODEL, env: offlineCodexEnv(home, codexHome), ...extra };
 }

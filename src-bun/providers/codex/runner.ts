@@ -12,7 +12,7 @@
  */
 import type { AgentEvent } from '../../../src/shared/events';
 import type { CodexSandbox, PermissionMode } from '../../../src/shared/providers';
-import { readLines } from '../../core/line-reader';
+import { readLines } from '../../ndjson/line-reader';
 import { ProviderError, type ProviderRunner, type RunnerConfig, type Turn } from '../types';
 import { createCodexAdapter } from './adapter';
 import { bundledCodexVersion, resolveCodexBinary } from './binary';

@@ -5,10 +5,10 @@
  * pending messages written, sidecars stopped.
  */
 import { join } from 'node:path';
-import { parseWebArgs, type WebArgs } from './cli-args';
-import { consoleLogger, createMainCore } from './main-process';
-import { createHandlers } from './rpc';
-import { startWebServer } from './web-server';
+import { parseWebArgs, type WebArgs } from '../cli-args';
+import { consoleLogger, createMainCore } from '../main-process';
+import { createHandlers } from '../rpc';
+import { startWebServer } from './server';
 
 /** Runs the web mode until a signal; `reason` is printed first when `npm start` fell back to it. */
 export async function runWeb(args: WebArgs): Promise<void> {
@@ -21,7 +21,7 @@ export async function runWeb(args: WebArgs): Promise<void> {
   server = startWebServer({
     host: args.host,
     port: args.port,
-    distDir: join(import.meta.dir, '..', 'dist'),
+    distDir: join(import.meta.dir, '..', '..', 'dist'),
     handlers: createHandlers(core),
     onClientsChanged: () => core.sessions.clientsChanged(),
     catchUp: () => core.sessions.replay(),

@@ -2,10 +2,10 @@ import { afterEach, describe, expect, it } from 'bun:test';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createHarness } from './core/testdata/harness';
-import { createHandlers } from './rpc';
-import { startWebServer } from './web-server';
-import { tokenMatches } from './web-auth';
+import { createHarness } from '../core/testdata/harness';
+import { createHandlers } from '../rpc';
+import { startWebServer } from './server';
+import { tokenMatches } from './auth';
 
 const servers: { stop(): void }[] = [];
 afterEach(() => { for (const s of servers.splice(0)) s.stop(); });

@@ -6,10 +6,10 @@
 import { existsSync } from 'node:fs';
 import { join, normalize } from 'node:path';
 import type { Server, ServerWebSocket } from 'bun';
-import type { Core } from './core/core';
-import type { Handlers } from '../src/shared/rpc';
-import { dispatch } from './rpc/dispatch';
-import { newToken, presentedToken, sameOrigin, TOKEN_COOKIE, tokenMatches } from './web-auth';
+import type { Core } from '../core/core';
+import type { Handlers } from '../../src/shared/rpc';
+import { dispatch } from '../rpc/dispatch';
+import { newToken, presentedToken, sameOrigin, TOKEN_COOKIE, tokenMatches } from './auth';
 
 type Socket = ServerWebSocket<{ clientId: string }>;
 const MAX_PACKET_BYTES = 16 * 1024 * 1024;

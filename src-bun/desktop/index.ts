@@ -6,11 +6,11 @@
  */
 import Electrobun, { BrowserView, BrowserWindow, Utils, type ElectrobunEvent } from 'electrobun/bun';
 import { join } from 'node:path';
-import { requestSchemas, type RequestName } from '../src/shared/rpc';
-import type { CorralRpcSchema } from '../src/shared/rpc/electrobun-schema';
-import { createMainCore, consoleLogger } from './main-process';
-import { createHandlers } from './rpc';
-import { dispatch } from './rpc/dispatch';
+import { requestSchemas, type RequestName } from '../../src/shared/rpc';
+import type { CorralRpcSchema } from '../../src/shared/rpc/electrobun-schema';
+import { createMainCore, consoleLogger } from '../main-process';
+import { createHandlers } from '../rpc';
+import { dispatch } from '../rpc/dispatch';
 
 const dataDir = process.env.CORRAL_DATA_DIR || join(Utils.paths.userData);
 let attached = false;
