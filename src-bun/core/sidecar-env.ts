@@ -4,6 +4,7 @@
  * plus the user's validated `extraEnv`. Keys and base URLs in `ANTHROPIC_*`,
  * `OPENAI_*`, `OLLAMA_HOST` and `GEMINI_*` pass through untouched.
  */
+import { extraEnvKeyProblem } from '../../src/shared/providers';
 
 /**
  * Variables set by a running Claude Code / Codex for its children. Inherited,
@@ -11,8 +12,17 @@
  */
 export const NESTED_SESSION_MARKERS = ['CLAUDECODE', 'CLAUDE_CODE_ENTRYPOINT', 'CLAUDE_CODE_SSE_PORT', 'CODEX_SANDBOX', 'CODEX_SANDBOX_NETWORK_DISABLED'] as const;
 
-/** Builds the sidecar env from `base` (normally `process.env`) and already-validated `extra`. */
+/**
+ * Builds the sidecar env from `base` (normally `process.env`) and `extra`.
+ * `extra` was validated at the RPC boundary; it is checked again here because
+ * a session resumed from the database carries options stored under older
+ * rules. Throws an Error naming the first refused key.
+ */
 export function buildSidecarEnv(base: Record<string, string | undefined>, extra: Record<string, string> = {}): Record<string, string> {
+  for (const key of Object.keys(extra)) {
+    const problem = extraEnvKeyProblem(key);
+    if (problem) throw new Error(problem);
+  }
   const env: Record<string, string> = {};
   for (const [key, value] of Object.entries(base)) {
     if (value === undefined || (NESTED_SESSION_MARKERS as readonly string[]).includes(key)) continue;

@@ -40,7 +40,7 @@ describe('rpc dispatch', () => {
   it('refuses reserved extraEnv keys, naming the key', async () => {
     const { call, core } = setup();
     const project = core.projects.add(mkdtempSync(join(tmpdir(), 'corral-rpc-')));
-    for (const key of ['CLAUDE_CONFIG_DIR', 'CODEX_HOME', 'OLLAMA_HOST', 'ANTHROPIC_API_KEY']) {
+    for (const key of ['CLAUDE_CONFIG_DIR', 'CODEX_HOME', 'OLLAMA_HOST', 'ANTHROPIC_API_KEY', 'PATH', 'HOME', 'NODE_OPTIONS', 'LD_PRELOAD', 'DYLD_LIBRARY_PATH', 'BUN_OPTIONS']) {
       const res = await call('agent.start', { projectId: project.id, provider: 'claude', prompt: 'x', options: { extraEnv: { [key]: 'v' } } });
       expect(res).toMatchObject({ success: false, error: expect.stringContaining(`extraEnv key ${key} is not allowed`) });
     }

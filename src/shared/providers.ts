@@ -41,19 +41,39 @@ export const DEFAULT_OLLAMA_HOST = 'http://127.0.0.1:11434';
  */
 export const RESERVED_ENV_PREFIXES = ['CLAUDE', 'CODEX', 'OLLAMA', 'ANTHROPIC_'] as const;
 
+/**
+ * Env keys that change how the sidecar process itself runs, not just the
+ * agent inside it: where executables are found, the home it reads config
+ * from, the Node/Bun runtime's flags, and the dynamic loader. Refused in
+ * `extraEnv`, exactly (`RUNTIME_ENV_KEYS`) or by prefix (`RUNTIME_ENV_PREFIXES`).
+ */
+export const RUNTIME_ENV_KEYS = ['PATH', 'HOME', 'NODE_OPTIONS'] as const;
+export const RUNTIME_ENV_PREFIXES = ['LD_', 'DYLD_', 'BUN_'] as const;
+
 const ENV_KEY = /^[A-Za-z_][A-Za-z0-9_]{0,255}$/;
 
-/** Extra environment for a session's sidecar; reserved prefixes are refused with a message naming the key. */
+/**
+ * Why `key` may not be set through `extraEnv`, as a message naming the key,
+ * or null when it may. Compared case-insensitively, since Windows env keys are.
+ */
+export function extraEnvKeyProblem(key: string): string | null {
+  if (!ENV_KEY.test(key)) return `extraEnv key ${JSON.stringify(key.slice(0, 64))} is invalid: env keys are letters, digits and _, not starting with a digit`;
+  const upper = key.toUpperCase();
+  if ((RUNTIME_ENV_KEYS as readonly string[]).includes(upper)) return `extraEnv key ${key} is not allowed: it changes how the sidecar itself runs`;
+  const runtime = RUNTIME_ENV_PREFIXES.find((p) => upper.startsWith(p));
+  if (runtime) return `extraEnv key ${key} is not allowed: keys starting with ${runtime} change how the sidecar itself runs`;
+  const reserved = RESERVED_ENV_PREFIXES.find((p) => upper.startsWith(p));
+  if (reserved) return `extraEnv key ${key} is not allowed: keys starting with ${reserved} are reserved for Corral and the agent CLIs`;
+  return null;
+}
+
+/** Extra environment for a session's sidecar; refused keys (see {@link extraEnvKeyProblem}) come back with a message naming the key. */
 export const ExtraEnvSchema = z
   .record(z.string(), z.string().max(32768))
   .superRefine((env, ctx) => {
     for (const key of Object.keys(env)) {
-      if (!ENV_KEY.test(key)) {
-        ctx.addIssue({ code: 'custom', message: `extraEnv key ${JSON.stringify(key.slice(0, 64))} is invalid: env keys are letters, digits and _, not starting with a digit` });
-        continue;
-      }
-      const prefix = RESERVED_ENV_PREFIXES.find((p) => key.toUpperCase().startsWith(p));
-      if (prefix) ctx.addIssue({ code: 'custom', message: `extraEnv key ${key} is not allowed: keys starting with ${prefix} are reserved for Corral and the agent CLIs` });
+      const problem = extraEnvKeyProblem(key);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
     }
     if (Object.keys(env).length > 200) ctx.addIssue({ code: 'custom', message: 'extraEnv has more than 200 keys' });
   });
