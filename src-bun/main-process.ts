@@ -1,10 +1,12 @@
 /**
- * What both entries share: the core built with real processes, the real
- * clock and a console logger. The entries only add their transport.
+ * What both entries share: the data dir taken for this process (one Corral
+ * per data dir), the core built with real processes, the real clock and a
+ * console logger. The entries only add their transport.
  */
 import { join } from 'node:path';
 import { realClock } from '../src/shared/clock';
 import { createCore, type Core } from './core/core';
+import { acquireInstanceLock, type InstanceMode } from './core/instance-lock';
 import type { Logger, Publish } from './core/session-manager';
 import { spawnSidecar } from './core/sidecar-process';
 
@@ -14,19 +16,38 @@ export const consoleLogger: Logger = {
   error: (m) => console.error(`[corral] ${m}`),
 };
 
-/** argv of a sidecar: this Bun runtime running src-bun/sidecar.ts (CORRAL_SIDECAR_ENTRY overrides the script, for bundled builds). */
-export const SIDECAR_ARGV = [process.execPath, process.env.CORRAL_SIDECAR_ENTRY || join(import.meta.dir, 'sidecar.ts')];
+/** The sidecar script when running from the sources: src-bun/sidecar.ts (CORRAL_SIDECAR_ENTRY overrides it). */
+export const SOURCE_SIDECAR_ENTRY = process.env.CORRAL_SIDECAR_ENTRY || join(import.meta.dir, 'sidecar.ts');
 
-export function createMainCore(opts: { dataDir: string; publish: Publish; hasClients: () => boolean; log?: Logger }): Core {
-  const clock = realClock;
+/**
+ * Takes the data dir (throws InstanceLockedError when another Corral holds
+ * it, before the database is opened), then builds the core. Sidecars run as
+ * `[this Bun runtime, sidecarEntry]`. The core's `shutdown` releases the lock
+ * after the last message is written.
+ */
+export function createMainCore(opts: {
+  dataDir: string; mode: InstanceMode; publish: Publish; hasClients: () => boolean; log?: Logger;
+  /** Script each sidecar runs (default {@link SOURCE_SIDECAR_ENTRY}). */
+  sidecarEntry?: string;
+}): Core {
+  const lock = acquireInstanceLock(opts.dataDir, opts.mode);
   const log = opts.log ?? consoleLogger;
-  return createCore({
-    dataDir: opts.dataDir,
-    clock,
-    publish: opts.publish,
-    hasClients: opts.hasClients,
-    baseEnv: process.env,
-    log,
-    spawn: (env, cb) => spawnSidecar(SIDECAR_ARGV, env, cb),
-  });
+  const argv = [process.execPath, opts.sidecarEntry ?? SOURCE_SIDECAR_ENTRY];
+  let core: Core;
+  try {
+    core = createCore({
+      dataDir: opts.dataDir,
+      clock: realClock,
+      publish: opts.publish,
+      hasClients: opts.hasClients,
+      baseEnv: process.env,
+      log,
+      spawn: (env, cb) => spawnSidecar(argv, env, cb),
+    });
+  } catch (e) {
+    lock.release();
+    throw e;
+  }
+  const shutdown = core.shutdown;
+  return { ...core, shutdown: async () => { try { return await shutdown(); } finally { lock.release(); } } };
 }

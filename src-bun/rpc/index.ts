@@ -2,14 +2,14 @@
 import type { Core } from '../core/core';
 import type { Handlers } from '../../src/shared/rpc';
 import { agentHandlers } from './agent';
-import { appHandlers, type Notifier } from './app';
+import { appHandlers, type HostInfo, type Notifier } from './app';
 import { projectsHandlers } from './projects';
 import { providersHandlers } from './providers';
 import { sessionHandlers } from './session';
 import { settingsHandlers } from './settings';
 
 /** Host services an entry may provide; the web mode provides none. */
-export type HostServices = { notify?: Notifier };
+export type HostServices = { notify?: Notifier; info?: HostInfo };
 
 /** The full handler table over `core`; `host` adds what only an entry can do (desktop notifications). */
 export const createHandlers = (core: Core, host: HostServices = {}): Handlers => ({
@@ -18,5 +18,5 @@ export const createHandlers = (core: Core, host: HostServices = {}): Handlers =>
   ...sessionHandlers(core),
   ...settingsHandlers(core),
   ...providersHandlers(core),
-  ...appHandlers(host.notify),
+  ...appHandlers(host.notify, host.info),
 });

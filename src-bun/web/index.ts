@@ -6,6 +6,7 @@
  */
 import { join } from 'node:path';
 import { parseWebArgs, type WebArgs } from '../cli-args';
+import { InstanceLockedError } from '../core/instance-lock';
 import { consoleLogger, createMainCore } from '../main-process';
 import { createHandlers } from '../rpc';
 import { startWebServer } from './server';
@@ -13,18 +14,26 @@ import { startWebServer } from './server';
 /** Runs the web mode until a signal; `reason` is printed first when `npm start` fell back to it. */
 export async function runWeb(args: WebArgs): Promise<void> {
   let server: ReturnType<typeof startWebServer> | null = null;
-  const core = createMainCore({
-    dataDir: args.dataDir,
-    publish: (event, payload) => server?.broadcast(event, payload),
-    hasClients: () => (server?.clients() ?? 0) > 0,
-  });
+  let core: ReturnType<typeof createMainCore>;
+  try {
+    core = createMainCore({
+      dataDir: args.dataDir,
+      mode: 'web',
+      publish: (event, payload) => server?.broadcast(event, payload),
+      hasClients: () => (server?.clients() ?? 0) > 0,
+    });
+  } catch (e) {
+    // Another Corral holds this data dir: say who, and leave its database alone.
+    if (!(e instanceof InstanceLockedError)) throw e;
+    console.error(`corral: ${e.message}; not starting a second one. Use --data-dir DIR for a separate instance.`);
+    process.exit(3);
+  }
   server = startWebServer({
     host: args.host,
     port: args.port,
     distDir: join(import.meta.dir, '..', '..', 'dist'),
     handlers: createHandlers(core),
     onClientsChanged: () => core.sessions.clientsChanged(),
-    catchUp: () => core.sessions.replay(),
   });
   if (args.host !== '127.0.0.1' && args.host !== 'localhost' && args.host !== '::1') {
     consoleLogger.warn(`listening on ${args.host}: anyone who can reach it and has the token can run agents on this machine`);

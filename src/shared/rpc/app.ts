@@ -11,6 +11,18 @@ export const appRequests = {
    */
   'app.notify': {
     params: z.object({ title: z.string().min(1, 'Title is empty').max(256), body: z.string().max(4096) }).strict(),
-    response: z.object({ ok: z.boolean() }),
+    response: z.object({ ok: z.boolean(), reason: z.string().optional() }),
+  },
+  /**
+   * What host the UI runs in: `desktop` (the Electrobun window) or `web`,
+   * and whether the desktop can show OS notifications (on Linux it needs
+   * `notify-send`; `reason` says what is missing).
+   */
+  'app.info': {
+    params: z.object({}).strict(),
+    response: z.object({
+      mode: z.enum(['desktop', 'web']),
+      notifications: z.object({ available: z.boolean(), reason: z.string().optional() }),
+    }),
   },
 };
