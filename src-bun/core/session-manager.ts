@@ -16,7 +16,8 @@ import { resolveOptions, runnerConfig, type ResolvedOptions } from './session-op
 import type { SidecarCallbacks, SidecarExit, SidecarHandle } from './sidecar-process';
 import type { Store, StoredSession } from './store';
 import { sessionsToPurge } from '../../src/shared/retention';
-import { recoveryDecision, startReaper, watchForZombie } from './supervisor';
+import { startReaper, watchForZombie } from './supervisor';
+import { noteTurnEvent, recoverAfterCrash } from './crash-recovery';
 
 export type { Logger, Publish } from './session-ingest';
 export type SpawnSidecar = (env: Record<string, string>, cb: SidecarCallbacks) => SidecarHandle;
@@ -40,6 +41,9 @@ export type SessionManagerDeps = {
 
 type Result = { ok: true } | { ok: false; error: string };
 
+/** The refusal of a prompt sent while the session's turn runs (or another prompt is being started). */
+export const TURN_RUNNING = 'A turn is already running; wait for it or press Stop';
+
 /** Creates the session manager. See {@link SessionManagerDeps} for what it needs. */
 export function createSessionManager(deps: SessionManagerDeps) {
   const { store, clock, log } = deps;
@@ -53,12 +57,14 @@ export function createSessionManager(deps: SessionManagerDeps) {
   let accepting = true;
 
   const settings = () => store.settings.getAll();
-  const isLive = (s: Live) => s.turnRunning || LIVE_STATUSES.includes(s.record.status);
+  /** Sessions a prompt has claimed and that wait for a stop under way before their turn starts. */
+  const claimed = new Set<Live>();
+  const isLive = (s: Live) => s.turnRunning || claimed.has(s) || LIVE_STATUSES.includes(s.record.status);
 
   function newLive(record: StoredSession, options: ResolvedOptions, nextSeq: number): Live {
     return {
       record, options, nextSeq, sidecar: null, turnRunning: false, stopping: null, outbox: [], flushTimer: null,
-      lastActivityAt: clock.now(), lastPrompt: null, crashes: 0, fatal: false, watch: null, recovery: null, awaitingInput: new Set(),
+      lastActivityAt: clock.now(), lastPrompt: null, crashes: 0, turnToolCalls: [], fatal: false, watch: null, recovery: null, awaitingInput: new Set(),
       costBaseline: { costUsd: record.costUsd, inputTokens: record.inputTokens, outputTokens: record.outputTokens },
     };
   }
@@ -82,7 +88,7 @@ export function createSessionManager(deps: SessionManagerDeps) {
       baseEnv: deps.baseEnv, resumeId: s.record.providerSessionId,
     });
     const handle = deps.spawn(config.env, {
-      event: (e) => ingest.onEvent(s, e),
+      event: (e) => { noteTurnEvent(s, e); ingest.onEvent(s, e); },
       badLine: (reason, head) => log.warn(`session ${s.record.id}: dropped sidecar line (${reason}): ${head}`),
       exit: (exit) => onExit(s, handle, exit),
     });
@@ -115,37 +121,37 @@ export function createSessionManager(deps: SessionManagerDeps) {
     store.sessions.update(s.record.id, { sidecarPid: null, sidecarStartTicks: null });
     sendOutbox(s);
     if (s.stopping || !isLive(s)) return;
-    s.turnRunning = false;
-    s.crashes++;
-    const how = exit.signal ? `was killed by ${exit.signal}` : `exited with code ${exit.code}`;
-    const decision = recoveryDecision(s.crashes, s.fatal || !accepting);
-    if (!decision.recover) {
-      setStatus(s, 'error', 'crashed', `The agent sidecar ${how}; ${s.fatal ? 'not restarted after a fatal error' : decision.why}`);
-      return;
-    }
-    setStatus(s, 'error', 'crashed', `The agent sidecar ${how}; recovering in ${decision.delayMs / 1000} s (attempt ${s.crashes} of 3)`);
-    s.recovery = clock.setTimeout(() => {
-      s.recovery = null;
-      if (s.stopping || !accepting || s.sidecar || !s.lastPrompt) return;
-      setStatus(s, 'starting');
-      runPrompt(s, s.lastPrompt);
-    }, decision.delayMs);
+    recoverAfterCrash(s, exit, {
+      clock, setStatus, accepting,
+      resend: () => {
+        if (s.stopping || !accepting || s.sidecar || !s.lastPrompt || claimed.has(s)) return;
+        setStatus(s, 'starting');
+        runPrompt(s, s.lastPrompt);
+      },
+    });
   }
 
-  /** Sends a prompt to the session's sidecar, spawning one (resuming the provider session) if needed. */
+  /**
+   * Sends a prompt to the session's sidecar, spawning one (resuming the provider
+   * session) if needed. The session is busy from this tick until the turn ends,
+   * even before the sidecar reports `running`, so a second prompt is refused.
+   */
   function runPrompt(s: Live, prompt: string): void {
     s.lastPrompt = prompt;
     s.lastActivityAt = clock.now();
+    s.turnRunning = true;
+    s.turnToolCalls = [];
+    const fail = (error: string) => { s.turnRunning = false; setStatus(s, 'error', 'crashed', error); };
     if (!s.sidecar) {
       const refusal = makeRoom();
-      if (refusal) return setStatus(s, 'error', 'crashed', refusal);
+      if (refusal) return fail(refusal);
       try {
         spawnFor(s);
       } catch (e) {
-        return setStatus(s, 'error', 'crashed', `Could not start the agent sidecar: ${e instanceof Error ? e.message : String(e)}`);
+        return fail(`Could not start the agent sidecar: ${e instanceof Error ? e.message : String(e)}`);
       }
     }
-    if (!s.sidecar?.send({ type: 'prompt', prompt })) setStatus(s, 'error', 'crashed', 'The agent sidecar is not accepting input');
+    if (!s.sidecar?.send({ type: 'prompt', prompt })) fail('The agent sidecar is not accepting input');
   }
 
   /** Takes the sidecar down (abort, group SIGTERM, SIGKILL after the grace), then runs `after`. Concurrent calls share one stop. */
@@ -268,17 +274,23 @@ export function createSessionManager(deps: SessionManagerDeps) {
       if (!accepting) return { ok: false, error: 'Corral is shutting down' };
       const s = revive(sessionId);
       if (!s) return { ok: false, error: `Unknown session ${sessionId}` };
-      // A stop or idle close under way finishes first; the prompt then resumes the session in a new sidecar.
-      while (s.stopping) await s.stopping;
-      if (!accepting) return { ok: false, error: 'Corral is shutting down' };
-      if (isLive(s)) return { ok: false, error: 'A turn is already running; wait for it or press Stop' };
-      clock.clearTimeout(s.recovery);
-      s.recovery = null;
-      s.fatal = false;
-      if (!s.sidecar) setStatus(s, 'starting');
-      admit(s, { type: 'text', id: `user-${s.nextSeq}`, role: 'user', text: prompt, mode: 'replace' });
-      runPrompt(s, prompt);
-      return { ok: true };
+      // Checked and claimed in one tick, before any await: of two prompts at once (two tabs), exactly one gets the turn.
+      if (isLive(s)) return { ok: false, error: TURN_RUNNING };
+      claimed.add(s);
+      try {
+        // A stop or idle close under way finishes first; the prompt then resumes the session in a new sidecar.
+        while (s.stopping) await s.stopping;
+        if (!accepting) return { ok: false, error: 'Corral is shutting down' };
+        clock.clearTimeout(s.recovery);
+        s.recovery = null;
+        s.fatal = false;
+        if (!s.sidecar) setStatus(s, 'starting');
+        admit(s, { type: 'text', id: `user-${s.nextSeq}`, role: 'user', text: prompt, mode: 'replace' });
+        runPrompt(s, prompt);
+        return { ok: true };
+      } finally {
+        claimed.delete(s);
+      }
     },
 
     /** Stops the session's sidecar (SIGTERM to its group, SIGKILL after the grace); the session ends `done`/`stopped`. Works in every state. */

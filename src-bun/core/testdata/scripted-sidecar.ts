@@ -6,6 +6,7 @@
  *   echo <text>   a turn: text "you said <text>", a cost, done
  *   crash         running, one text, then exit code 3
  *   crash-once F  crashes like `crash` unless file F exists (it creates F first), else answers like echo
+ *   tool-crash F  a Bash tool call that appends a line "x" to file F, its result, then exit code 3 mid-turn
  *   hang          running, then silence (for stop)
  *   stubborn      like hang, but ignores SIGTERM
  *   vanish        exits with code 7 before writing anything for the turn
@@ -15,7 +16,7 @@
  *   env <KEY>     replies with the value of KEY in its environment
  *   fuzz <N> <S>  N lines, seed S: valid texts (ids v0, v1, …) among random, truncated, mutated, unknown and oversized lines
  */
-import { closeSync, existsSync, writeFileSync } from 'node:fs';
+import { appendFileSync, closeSync, existsSync, writeFileSync } from 'node:fs';
 import { readLines } from '../../ndjson/line-reader';
 
 const out = (o: unknown) => process.stdout.write(JSON.stringify(o) + '\n');
@@ -64,6 +65,13 @@ await readLines(Bun.stdin.stream(), {
         }
         writeFileSync(rest[0], 'crashed once');
         process.exit(3);
+      case 'tool-crash': {
+        const command = `echo x >> ${rest[0]}`;
+        out({ type: 'tool_call', id: `t${turn}`, name: 'Bash', input: { command }, command });
+        appendFileSync(rest[0], 'x\n');
+        out({ type: 'tool_result', id: `t${turn}`, output: '', isError: false });
+        process.exit(3);
+      }
       case 'crash':
         out({ type: 'text', id: `a${turn}`, role: 'assistant', text: 'about to crash' });
         process.exit(3);
