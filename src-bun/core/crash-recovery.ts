@@ -16,9 +16,6 @@ import { MAX_RECOVERIES, recoveryDecision } from './supervisor';
 /** A tool call the running turn started: the tool's name and its command or path, if it has one. */
 export type TurnToolCall = { name: string; detail: string | null };
 
-/** The follow-up the pane's Continue sends to an interrupted session. */
-export const CONTINUE_PROMPT = 'Continue where you left off.';
-
 /** Tool calls named in an interruption message; the rest are counted. */
 const MAX_NAMED_CALLS = 5;
 /** Longest command or path quoted per call, characters. */
