@@ -1,10 +1,17 @@
 /**
- * `npm start`: the desktop window where Electrobun can run; otherwise one
- * line saying why, then the web mode with the same flags as `npm run web`.
+ * `npm start [-- --data-dir DIR …]`: the desktop window where Electrobun can
+ * run; otherwise one line saying why, then the web mode with the same flags
+ * as `npm run web`. Never hangs: a desktop app that fails, or shows no
+ * window within 20 s (CORRAL_DESKTOP_TIMEOUT_MS), is ended and replaced by
+ * the web mode. Ctrl+C (or SIGTERM) quits the window the way its close
+ * button does: sidecars stopped, messages written, exit 0.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseWebArgs } from './cli-args';
+import { parseWebArgs, type WebArgs } from './cli-args';
+import { liveHolder } from './core/instance-lock';
+import { requestFocus } from './desktop/focus-channel';
+import { launchDesktop } from './desktop/launch';
 import { runWeb } from './web/index';
 
 const root = join(import.meta.dir, '..');
@@ -16,28 +23,53 @@ export function desktopBlocker(env: Record<string, string | undefined> = process
   return null;
 }
 
-async function tryDesktop(): Promise<string | null> {
+/**
+ * A Corral already running on the data dir: a desktop one is asked to bring
+ * its window forward and we exit 0; otherwise it is named and we exit 3.
+ * Null when the data dir is free.
+ */
+async function alreadyRunning(dataDir: string): Promise<{ message: string; code: number } | null> {
+  const holder = liveHolder(dataDir);
+  if (!holder) return null;
+  const where = `Corral is already running on ${dataDir} (PID ${holder.pid}, ${holder.mode} mode)`;
+  if (holder.mode !== 'desktop') return { message: `${where}; open the URL it printed, or stop it first.`, code: 3 };
+  if (await requestFocus(dataDir)) return { message: `${where}; brought its window to the front.`, code: 0 };
+  return { message: `${where}; it did not answer the request to show its window.`, code: 3 };
+}
+
+/** Runs the desktop app; returns its exit code, or the reason to fall back to the web mode. */
+async function runDesktop(args: WebArgs): Promise<{ code: number } | { fallback: string }> {
   const cli = join(root, 'node_modules', '.bin', 'electrobun');
-  if (!existsSync(cli)) return 'the electrobun CLI is not installed (run npm install)';
-  // `electrobun dev` downloads Electrobun's native core from GitHub on first use; it fails without internet.
-  const env = { ...process.env, CORRAL_SIDECAR_ENTRY: join(root, 'src-bun', 'sidecar.ts') };
-  const proc = Bun.spawn([cli, 'dev'], { cwd: root, env, stdio: ['inherit', 'inherit', 'pipe'] });
-  const code = await proc.exited;
-  if (code === 0) return null;
-  const stderr = (await new Response(proc.stderr).text()).trim().split('\n').pop() ?? '';
-  return `Electrobun's native core could not be downloaded or started (electrobun dev exited ${code}${stderr ? `: ${stderr.slice(0, 160)}` : ''})`;
+  if (!existsSync(cli)) return { fallback: 'the electrobun CLI is not installed (run npm install)' };
+  const timeoutMs = Number(process.env.CORRAL_DESKTOP_TIMEOUT_MS) || 20_000;
+  // `electrobun dev` downloads Electrobun's native core from GitHub on first use; without internet it fails and we fall back.
+  const launch = await launchDesktop({ argv: [cli, 'dev'], cwd: root, env: { ...process.env, CORRAL_DATA_DIR: args.dataDir }, timeoutMs });
+  if (launch.kind === 'already-running') {
+    console.log(`Corral: ${launch.message}`);
+    return { code: 3 };
+  }
+  if (launch.kind === 'failed') return { fallback: `the desktop app did not start: ${launch.reason}` };
+  let stopping: Promise<number> | null = null;
+  for (const sig of ['SIGINT', 'SIGTERM'] as const) process.on(sig, () => void (stopping ??= launch.stop()));
+  return { code: await launch.exited };
 }
 
 if (import.meta.main) {
-  let args;
+  let args: WebArgs;
   try {
     args = parseWebArgs(process.argv.slice(2));
   } catch (e) {
     console.error(`corral: ${e instanceof Error ? e.message : String(e)}`);
     process.exit(2);
   }
-  const blocker = desktopBlocker() ?? (await tryDesktop());
-  if (blocker === null) process.exit(0);
-  console.log(`Corral: desktop window unavailable: ${blocker}; serving the web UI instead.`);
+  const running = await alreadyRunning(args.dataDir);
+  if (running) {
+    console.log(`Corral: ${running.message}`);
+    process.exit(running.code);
+  }
+  const blocker = desktopBlocker();
+  const desktop = blocker === null ? await runDesktop(args) : { fallback: blocker };
+  if ('code' in desktop) process.exit(desktop.code);
+  console.log(`Corral: desktop window unavailable: ${desktop.fallback}; serving the web UI instead.`);
   await runWeb(args);
 }

@@ -19,10 +19,11 @@ import { realClock } from '../../src/shared/clock';
 import { requestSchemas, type EventPayload, type Handlers, type RequestName } from '../../src/shared/rpc';
 import type { CorralRpcSchema } from '../../src/shared/rpc/electrobun-schema';
 import { defaultDataDir } from '../cli-args';
-import { InstanceLockedError, liveHolder } from '../core/instance-lock';
+import { InstanceLockedError } from '../core/instance-lock';
 import { consoleLogger, createMainCore } from '../main-process';
 import { createHandlers } from '../rpc';
 import { dispatch } from '../rpc/dispatch';
+import { listenForFocus, requestFocus } from './focus-channel';
 import { createDesktopNotifier, runCommand } from './notifications';
 import { createRunningCounter, trayMenu, trayTitle, type TrayAction } from './tray';
 import { createFrameSaver, loadWindowFrame } from './window-state';
@@ -58,7 +59,7 @@ const rpc = BrowserView.defineRPC<CorralRpcSchema>({ maxRequestTime: 120_000, ha
 const send = rpc.send as unknown as Record<string, (p: unknown) => void>;
 
 /** Takes the data dir and builds the core; when another Corral holds it, says so, brings that one's window forward and quits. */
-function openCore(): ReturnType<typeof createMainCore> {
+async function openCore(): Promise<ReturnType<typeof createMainCore>> {
   try {
     return createMainCore({
       dataDir,
@@ -75,20 +76,13 @@ function openCore(): ReturnType<typeof createMainCore> {
     });
   } catch (e) {
     if (!(e instanceof InstanceLockedError)) throw e;
-    console.log(`[corral] already running: ${e.message}`);
-    // Only a desktop holder has a window; liveHolder re-checks its PID's start time before we signal it.
-    const holder = liveHolder(dataDir);
-    if (holder?.mode === 'desktop') {
-      try {
-        process.kill(holder.pid, 'SIGUSR2');
-      } catch {
-        // It exited meanwhile: nothing to bring forward.
-      }
-    }
+    // Only a desktop holder has a window to bring forward.
+    const focused = e.holder?.mode === 'desktop' && (await requestFocus(dataDir));
+    console.log(`[corral] already running: ${e.message}${focused ? '; brought its window to the front' : ''}`);
     return process.exit(0);
   }
 }
-const core = openCore();
+const core = await openCore();
 
 const notifier = createDesktopNotifier({
   platform: process.platform,
@@ -123,7 +117,7 @@ function showWindow(): void {
   window.activate();
 }
 // A second Corral started on this data dir asks us to come forward.
-process.on('SIGUSR2', showWindow);
+const closeFocusChannel = listenForFocus(dataDir, showWindow, consoleLogger.warn);
 
 function updateTray(): void {
   if (!tray) return;
@@ -151,6 +145,7 @@ Electrobun.events.on('before-quit', (e: ElectrobunEvent<{}, { allow: boolean }>)
   if (shutdownDone) return;
   e.response = { allow: false };
   frameSaver.flush();
+  closeFocusChannel?.();
   void core.shutdown().then(({ saved, stopped }) => {
     consoleLogger.info(`stopped ${stopped} sidecar(s), saved ${saved} pending message(s)`);
     shutdownDone = true;
