@@ -29,7 +29,7 @@ export const SidecarCommandSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('prompt'), prompt: z.string() }),
   /** Aborts the running turn, if any; the sidecar stays up for the next prompt. */
   z.object({ type: z.literal('abort') }),
-  /** The user's answer to a `permission_request` event. */
-  z.object({ type: z.literal('permission'), id: z.string(), optionId: z.string() }),
+  /** The user's answer to a `permission_request` event; `message` goes to the agent with a denial, where the provider takes one. */
+  z.object({ type: z.literal('permission'), id: z.string(), optionId: z.string(), message: z.string().max(4000).optional() }),
 ]);
 export type SidecarCommand = z.infer<typeof SidecarCommandSchema>;

@@ -73,7 +73,7 @@ async function handle(command: SidecarCommand): Promise<void> {
       return;
     case 'permission':
       // A stale answer (the turn ended, or the request was answered) changes nothing; say so on stderr only.
-      if (!runner?.answerPermission?.(command.id, command.optionId)) {
+      if (!runner?.answerPermission?.(command.id, command.optionId, command.message)) {
         console.error(`sidecar: no pending permission request ${command.id} for option ${command.optionId}`);
       }
       return;

@@ -168,7 +168,9 @@ export function createIngest(deps: {
         admit(s, event);
         return;
       case 'permission_request':
-        s.awaitingInput.add(event.id);
+        // A copy with `answered` only updates the card: nothing waits on it any more.
+        if (event.answered) s.awaitingInput.delete(event.id);
+        else s.awaitingInput.add(event.id);
         admit(s, event);
         return;
       default:

@@ -305,14 +305,15 @@ export function createSessionManager(deps: SessionManagerDeps) {
       return { ok: true };
     },
 
-    /** Sends the user's choice for a permission request to the agent. */
-    answerPermission(sessionId: string, requestId: string, optionId: string): Result {
+    /** Sends the user's choice for a permission request (and its optional message) to the agent. */
+    answerPermission(sessionId: string, requestId: string, optionId: string, message?: string): Result {
       const s = live.get(sessionId);
       if (!s?.sidecar) return { ok: false, error: 'The session is not running' };
       if (!s.awaitingInput.has(requestId)) return { ok: false, error: `No pending permission request ${requestId}` };
       s.awaitingInput.delete(requestId);
       s.lastActivityAt = clock.now();
-      return s.sidecar.send({ type: 'permission', id: requestId, optionId }) ? { ok: true } : { ok: false, error: 'The agent sidecar is not accepting input' };
+      const command = { type: 'permission' as const, id: requestId, optionId, ...(message ? { message } : {}) };
+      return s.sidecar.send(command) ? { ok: true } : { ok: false, error: 'The agent sidecar is not accepting input' };
     },
 
     acknowledge: (sessionId: string, messages: readonly WireMessage[]): number => ingest.acknowledge(sessionId, messages),

@@ -42,10 +42,11 @@ export interface ProviderRunner {
   runTurn(turn: Turn, emit: (event: AgentEvent) => void): Promise<void>;
   /**
    * Answers a `permission_request` the runner emitted (`id`) with one of its
-   * options (`optionId`). Returns false when no such request is pending
-   * (already answered, or its turn ended). Only providers that ask (ACP) implement it.
+   * options (`optionId`) and, where the request `acceptsMessage`, a message to
+   * the agent. Returns false when no such request is pending (already
+   * answered, or its turn ended). Only providers that ask (Claude, ACP) implement it.
    */
-  answerPermission?(id: string, optionId: string): boolean;
+  answerPermission?(id: string, optionId: string, message?: string): boolean;
   /** Releases whatever the runner holds between turns (child processes, connections). */
   close(): Promise<void>;
 }

@@ -5,6 +5,6 @@ import type { Handlers } from '../../src/shared/rpc';
 export const agentHandlers = (core: Core): Pick<Handlers, 'agent.start' | 'agent.prompt' | 'agent.permission' | 'agent.stop'> => ({
   'agent.start': (p) => core.sessions.start(p),
   'agent.prompt': ({ sessionId, prompt }) => core.sessions.prompt(sessionId, prompt),
-  'agent.permission': ({ sessionId, requestId, optionId }) => core.sessions.answerPermission(sessionId, requestId, optionId),
+  'agent.permission': ({ sessionId, requestId, optionId, message }) => core.sessions.answerPermission(sessionId, requestId, optionId, message),
   'agent.stop': ({ sessionId }) => core.sessions.stop(sessionId),
 });

@@ -28,6 +28,19 @@ export type FatalKind = z.infer<typeof FatalKindSchema>;
 const text = z.string().max(8 * 1024 * 1024);
 const id = z.string().min(1).max(512);
 
+/**
+ * How a session's tool use is approved, for the pane header: `ask` — the
+ * agent asks before risky tools and Corral shows a permission card; `bypass` —
+ * nothing is asked (Claude `bypassPermissions`); `unattended` — the provider
+ * gives Corral no approval channel, so it runs without asking inside its
+ * `sandbox` (Codex `exec`: `read-only`, `workspace-write`, `danger-full-access`).
+ */
+export const ApprovalsSchema = z.object({
+  policy: z.enum(['ask', 'bypass', 'unattended']),
+  sandbox: z.string().max(64).optional(),
+});
+export type Approvals = z.infer<typeof ApprovalsSchema>;
+
 export const AgentEventSchema = z.discriminatedUnion('type', [
   /** The provider session is known: Claude `session_id`, Codex `thread_id`, ACP `sessionId`. */
   z.object({
@@ -37,6 +50,8 @@ export const AgentEventSchema = z.discriminatedUnion('type', [
     cwd: z.string().max(4096).optional(),
     tools: z.array(z.string().max(256)).max(1000).optional(),
     version: z.string().max(64).optional(),
+    /** How this session's tools are approved; set by the runner, which knows the mode it started the agent in. */
+    approvals: ApprovalsSchema.optional(),
   }),
   /** Prose. `role: 'user'` is the prompt as the user sent it. */
   z.object({
@@ -97,8 +112,24 @@ export const AgentEventSchema = z.discriminatedUnion('type', [
     type: z.literal('permission_request'),
     id,
     title: z.string().max(4096),
+    /** The answers offered; `kind` as ACP names them: `allow_once`, `allow_always`, `reject_once`, `reject_always`. */
     options: z.array(z.object({ optionId: id, name: z.string().max(256), kind: z.string().max(64) })).max(16),
+    /** An edit: the file, its text before (null: a new file, or unknown) and after. For Claude's Edit, the replaced snippet. */
     diff: z.object({ path: z.string().max(4096), oldText: text.nullable(), newText: text }).optional(),
+    /** The tool the agent wants to run (Claude `Bash`, `Write`; an ACP tool's name). */
+    tool: z.string().max(256).optional(),
+    /** The command line, for shell tools. */
+    command: z.string().max(65536).optional(),
+    /** The file concerned, for file tools. */
+    path: z.string().max(4096).optional(),
+    /** The answer may carry a message to the agent (Claude: sent with Deny as the reason the model reads). */
+    acceptsMessage: z.boolean().optional(),
+    /**
+     * Set on the copy a runner emits once the user answered: same id, so the
+     * card updates in place and a reload or History shows the answer. Nothing
+     * waits on such an event.
+     */
+    answered: z.object({ optionId: id }).optional(),
   }),
 ]);
 /** One normalized event; see the module comment for the streaming rule. */

@@ -71,7 +71,7 @@ describe('ACP adapter on recorded Gemini CLI 0.61 --acp sessions', () => {
     const [call] = ofType(events, 'tool_call');
     expect(call).toMatchObject({ name: 'shell', command: OK_COMMAND });
     expect(ofType(events, 'permission_request')[0]).toEqual({
-      type: 'permission_request', id: 'perm-0', title: OK_COMMAND,
+      type: 'permission_request', id: 'perm-0', title: OK_COMMAND, tool: 'shell', command: OK_COMMAND,
       options: [
         { optionId: 'proceed_always', name: 'Allow for this session', kind: 'allow_always' },
         { optionId: 'proceed_once', name: 'Allow', kind: 'allow_once' },

@@ -254,9 +254,18 @@ export function createAcpAdapter(): AcpAdapter {
           .map((o) => ({ optionId: clip(o.optionId as string, ID_MAX), name: clip(str(o.name) ?? (o.optionId as string), 256), kind: clip(str(o.kind) ?? 'other', 64) }));
         const diff = firstDiff(toolCall.content);
         const toolTitle = str(toolCall.title) ?? state.tools.get(str(toolCall.toolCallId) ?? '')?.name ?? 'a tool call';
+        const events = tool(state, toolCall);
+        // What the card shows of the call, as the tool's state knows it once the request's toolCall is folded in.
+        const known = state.tools.get(str(toolCall.toolCallId) ?? '');
         return [
-          ...tool(state, toolCall),
-          { type: 'permission_request', id: clip(id, ID_MAX), title: clip(toolTitle, 4096), options, ...(diff ? { diff } : {}) },
+          ...events,
+          {
+            type: 'permission_request', id: clip(id, ID_MAX), title: clip(toolTitle, 4096), options,
+            ...(diff ? { diff } : {}),
+            ...(known?.name ? { tool: clip(known.name, 256) } : {}),
+            ...(known?.command ? { command: known.command } : {}),
+            ...(known?.path ?? diff?.path ? { path: known?.path ?? diff!.path } : {}),
+          },
         ];
       });
     },

@@ -45,6 +45,9 @@ describe('ACP runner with claude-agent-acp', () => {
     expect(init).toMatchObject({ cwd: config.cwd, version: '0.49.0' });
     const [request] = ofType(first.events, 'permission_request');
     expect(request).toMatchObject({ title: OK_COMMAND, options: [{ kind: 'allow_always' }, { kind: 'allow_once' }, { kind: 'reject_once' }] });
+    const allowOnce = request!.options.find((o) => o.kind === 'allow_once')!.optionId;
+    // Once answered, the card is re-sent with the answer (same id), so a reload shows it.
+    expect(ofType(first.events, 'permission_request').map((e) => e.answered)).toEqual([undefined, { optionId: allowOnce }]);
     expect(ofType(first.events, 'tool_result')).toEqual([{ type: 'tool_result', id: ofType(first.events, 'tool_call')[0]!.id, output: 'corral-ok', isError: false }]);
     expect(readFileSync(join(config.cwd, 'corral-ok.txt'), 'utf8')).toBe('corral-ok\n');
     expect(textOf(first.events)).toBe(FINAL_TEXT.tool);

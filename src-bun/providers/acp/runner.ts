@@ -58,7 +58,7 @@ type Connection = {
   sessionReady: boolean;
 };
 
-type Pending = { optionIds: string[]; resolve(outcome: { outcome: 'cancelled' } | { outcome: 'selected'; optionId: string }): void };
+type Pending = { request: Extract<AgentEvent, { type: 'permission_request' }>; resolve(outcome: { outcome: 'cancelled' } | { outcome: 'selected'; optionId: string }): void };
 
 const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
@@ -137,7 +137,7 @@ export function createAcpRunner(config: RunnerConfig, options: AcpRunnerOptions 
     if (!request || request.type !== 'permission_request' || request.options.length === 0) return { outcome: { outcome: 'cancelled' } };
     for (const event of events) active.emit(event);
     return new Promise((resolve) => {
-      pending.set(id, { optionIds: request.options.map((o) => o.optionId), resolve: (outcome) => resolve({ outcome }) });
+      pending.set(id, { request, resolve: (outcome) => resolve({ outcome }) });
     });
   }
 
@@ -257,6 +257,8 @@ export function createAcpRunner(config: RunnerConfig, options: AcpRunnerOptions 
     }
     emit({
       type: 'init', providerSessionId: sessionId!, cwd: config.cwd,
+      // The agent asks through session/request_permission unless its bypass mode (Claude's bypassPermissions, Gemini's yolo) is on.
+      approvals: { policy: config.permissionMode === 'bypassPermissions' ? 'bypass' : 'ask' },
       ...(config.model ? { model: config.model } : {}),
       ...(str(agentInfo.version) ? { version: str(agentInfo.version)!.slice(0, 64) } : {}),
     });
@@ -348,8 +350,10 @@ export function createAcpRunner(config: RunnerConfig, options: AcpRunnerOptions 
     runTurn,
     answerPermission(id, optionId) {
       const p = pending.get(id);
-      if (!p || !p.optionIds.includes(optionId)) return false;
+      if (!p || !p.request.options.some((o) => o.optionId === optionId)) return false;
       pending.delete(id);
+      // The card shows the answer from here on, also after a reload (same id: it updates in place).
+      active?.emit({ ...p.request, answered: { optionId } });
       p.resolve({ outcome: 'selected', optionId });
       return true;
     },

@@ -9,7 +9,7 @@ import { CODEX_TEST_MODEL, codexHomeOutsideTmp, offlineCodexEnv, writeOfflineCod
 import { FINAL_TEXT, OK_COMMAND, WRITE_FILE } from '../../../test/model-server/main';
 import { collectTurn as turn, ofType, runnerSuite } from '../../../test/runner-suite';
 import { ProviderError, type RunnerConfig } from '../types';
-import { codexArgs, codexPolicy, createCodexRunner } from './runner';
+import { codexApprovals, codexArgs, codexPolicy, createCodexRunner } from './runner';
 
 const suite = runnerSuite({ tempPrefix: 'corral-codex-runner-' });
 
@@ -28,7 +28,7 @@ describe('Codex runner with the real Codex CLI', () => {
     const first = await turn(runner, 'Check the shell works.');
     expect(first.error).toBeUndefined();
     const [init] = ofType(first.events, 'init');
-    expect(init).toMatchObject({ model: CODEX_TEST_MODEL, cwd: cfg.cwd, version: '0.169.0' });
+    expect(init).toMatchObject({ model: CODEX_TEST_MODEL, cwd: cfg.cwd, version: '0.169.0', approvals: { policy: 'unattended', sandbox: 'workspace-write' } });
     expect(ofType(first.events, 'tool_call')).toHaveLength(1);
     const [call] = ofType(first.events, 'tool_call');
     expect(call!.command).toBe(OK_COMMAND);
@@ -123,6 +123,12 @@ describe('Codex runner options', () => {
     expect(codexPolicy('acceptEdits')).toEqual({ sandbox: 'workspace-write', approval: 'on-request' });
     expect(codexPolicy('bypassPermissions')).toEqual({ sandbox: 'danger-full-access', approval: 'never' });
     expect(codexPolicy('default', 'read-only').sandbox).toBe('read-only');
+  });
+
+  it('says Codex runs unattended in the sandbox it was given', () => {
+    expect(codexApprovals({ permissionMode: 'default' })).toEqual({ policy: 'unattended', sandbox: 'workspace-write' });
+    expect(codexApprovals({ permissionMode: 'default', sandbox: 'danger-full-access' })).toEqual({ policy: 'unattended', sandbox: 'danger-full-access' });
+    expect(codexApprovals({ permissionMode: 'plan' })).toEqual({ policy: 'unattended', sandbox: 'read-only' });
   });
 
   it('builds exec and resume argv with the prompt on stdin', () => {

@@ -10,7 +10,7 @@
  * `approvalPolicy: 'untrusted'`), and hide the process, whose signals and
  * process group Corral needs to control for stop.
  */
-import type { AgentEvent } from '../../../src/shared/events';
+import type { AgentEvent, Approvals } from '../../../src/shared/events';
 import type { CodexSandbox, PermissionMode } from '../../../src/shared/providers';
 import { readLines } from '../../ndjson/line-reader';
 import { ProviderError, type ProviderRunner, type RunnerConfig, type Turn } from '../types';
@@ -36,6 +36,15 @@ export function codexPolicy(mode: PermissionMode, sandbox?: CodexSandbox): { san
       : mode === 'bypassPermissions' ? { sandbox: 'danger-full-access', approval: 'never' }
         : { sandbox: 'workspace-write', approval: 'on-request' };
   return sandbox ? { ...preset, sandbox } : preset;
+}
+
+/**
+ * What the pane header says about approvals: `codex exec` offers no approval
+ * channel (its JSON events carry no approval request), so Codex runs
+ * unattended, confined only by its sandbox.
+ */
+export function codexApprovals(config: Pick<RunnerConfig, 'permissionMode' | 'sandbox'>): Approvals {
+  return { policy: 'unattended', sandbox: codexPolicy(config.permissionMode, config.sandbox).sandbox };
 }
 
 /**
@@ -135,7 +144,11 @@ export function createCodexRunner(config: RunnerConfig): ProviderRunner {
           }
           if ((raw as { type?: unknown }).type === 'turn.completed') completed = true;
           for (const event of adapter.adapt(raw)) {
-            if (event.type === 'init') threadId = event.providerSessionId;
+            if (event.type === 'init') {
+              threadId = event.providerSessionId;
+              emit({ ...event, approvals: codexApprovals(config) });
+              continue;
+            }
             if (event.type === 'error' && turn.signal.aborted) continue;
             if (event.type === 'error') failure = event;
             emit(event);

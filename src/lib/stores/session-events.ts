@@ -112,6 +112,7 @@ export function createSessionEvents(deps: SessionEventDeps): SessionEvents {
         s.openTools.set(event.id, event.name);
         toolsChanged = true;
       } else if (event.type === 'tool_result') toolsChanged = s.openTools.delete(event.id) || toolsChanged;
+      else if (event.type === 'permission_request' && event.answered) s.pendingInput.delete(event.id); // answered, maybe in another tab
       else if (event.type === 'permission_request' && s.active && !s.permissionAnswers.has(event.id) && !s.pendingInput.has(event.id)) {
         s.pendingInput.set(event.id, event.title);
         notify({ kind: 'warning', key: `input:${s.id}`, message: `Agent needs input on ${projectName(s.projectId)}: ${event.title}` });

@@ -54,8 +54,8 @@ export interface SessionStore {
   newSession(projectId: string): boolean;
   /** Stops the pane's session. */
   stop(projectId: string): Promise<void>;
-  /** Answers a permission request of the pane's session; resolves false (with a toast) when refused. */
-  answerPermission(projectId: string, requestId: string, optionId: string): Promise<boolean>;
+  /** Answers a permission request of the pane's session (with an optional message to the agent); resolves false (with a toast) when refused. */
+  answerPermission(projectId: string, requestId: string, optionId: string, message?: string): Promise<boolean>;
   /** Restores the project's last stored session, unless one is starting or running. */
   loadLastSession(projectId: string): Promise<void>;
   /** Drops a session from memory and clears all its timers (stall, debounce, cleanup). */

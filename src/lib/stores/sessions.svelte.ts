@@ -220,13 +220,13 @@ export function createSessionStore(deps: SessionStoreDeps): SessionStore {
     }
   }
 
-  async function answerPermission(projectId: string, requestId: string, optionId: string): Promise<boolean> {
+  async function answerPermission(projectId: string, requestId: string, optionId: string, message?: string): Promise<boolean> {
     const s = current(projectId);
     if (!s || s.permissionAnswers.has(requestId)) return false;
     // Recorded first so a double click cannot answer twice; undone if the answer does not land.
     s.permissionAnswers.set(requestId, optionId);
     try {
-      const res = await rpc.request('agent.permission', { sessionId: s.id, requestId, optionId });
+      const res = await rpc.request('agent.permission', { sessionId: s.id, requestId, optionId, ...(message ? { message } : {}) });
       if (res.ok) {
         s.pendingInput.delete(requestId);
         s.lastActivityAt = clock.now();

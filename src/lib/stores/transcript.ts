@@ -5,7 +5,7 @@
  * deltas replace a single slot, found through a key → index map. The owner
  * bumps a version signal after each batch so the UI knows to look again.
  */
-import type { AgentEvent, WireMessage } from '../../shared/events';
+import type { AgentEvent, Approvals, WireMessage } from '../../shared/events';
 
 /** How a message is drawn; also the `data-role` of its element. */
 export type DisplayRole = 'user' | 'assistant' | 'thinking' | 'tool-call' | 'tool-result' | 'system';
@@ -23,8 +23,17 @@ export interface PermissionInfo {
   /** The event id: the `requestId` of the answer. */
   requestId: string;
   options: { optionId: string; name: string; kind: string }[];
-  /** The file the permission is about, when it is an edit. */
+  /** The file the permission is about, for file tools. */
   path?: string;
+  /** The tool the agent wants to run, and its command line for shell tools. */
+  tool?: string;
+  command?: string;
+  /** An edit's text before (null: new file or unknown) and after. */
+  diff?: { path: string; oldText: string | null; newText: string };
+  /** The answer may carry a message to the agent. */
+  acceptsMessage?: boolean;
+  /** The option chosen, once the agent reported the answer (survives a reload). */
+  answeredOptionId?: string;
 }
 
 /**
@@ -65,6 +74,13 @@ export class Transcript {
   private readonly indexByKey = new Map<string, number>();
   private readonly seen = new Set<number>();
   private highestSeqId = -1;
+
+  private latestApprovals: Approvals | undefined;
+
+  /** How the session's tools are approved, from its latest `init` that said (undefined: not known yet). */
+  get approvals(): Approvals | undefined {
+    return this.latestApprovals;
+  }
 
   /** Builds a transcript from stored messages, applied in seqId order, each seqId once. */
   static fromStored(wires: readonly WireMessage[]): Transcript {
@@ -121,11 +137,20 @@ export class Transcript {
       case 'compaction':
         return this.put(`system:compaction:${ev.id}`, 'system', seqId, ts, ev.summary ? `Context compacted: ${ev.summary}` : 'Context compacted', false);
       case 'permission_request': {
-        const permission: PermissionInfo = { requestId: ev.id, options: ev.options, path: ev.diff?.path };
+        const permission: PermissionInfo = {
+          requestId: ev.id, options: ev.options, path: ev.path ?? ev.diff?.path, tool: ev.tool, command: ev.command, diff: ev.diff, acceptsMessage: ev.acceptsMessage,
+          answeredOptionId: ev.answered?.optionId,
+        };
         return this.put(`system:permission:${ev.id}`, 'system', seqId, ts, `Permission requested: ${ev.title}`, false, undefined, undefined, undefined, permission);
       }
+      case 'init': {
+        // No display message; the pane header shows how tools are approved.
+        const changed = ev.approvals !== undefined && JSON.stringify(ev.approvals) !== JSON.stringify(this.latestApprovals);
+        if (ev.approvals) this.latestApprovals = ev.approvals;
+        return changed;
+      }
       default:
-        // init, status, cost and unknown types carry no display message.
+        // status, cost and unknown types carry no display message.
         return false;
     }
   }

@@ -18,9 +18,9 @@ export const agentRequests = {
     params: z.object({ sessionId, prompt }).strict(),
     response: z.union([z.object({ ok: z.literal(true) }), z.object({ ok: z.literal(false), error: z.string() })]),
   },
-  /** The user's answer to a `permission_request` event: the chosen option id, sent back to the agent. */
+  /** The user's answer to a `permission_request` event: the chosen option id, and an optional message to the agent, sent back to it. */
   'agent.permission': {
-    params: z.object({ sessionId, requestId: z.string().min(1).max(512), optionId: z.string().min(1).max(512) }).strict(),
+    params: z.object({ sessionId, requestId: z.string().min(1).max(512), optionId: z.string().min(1).max(512), message: z.string().max(4000).optional() }).strict(),
     response: z.union([z.object({ ok: z.literal(true) }), z.object({ ok: z.literal(false), error: z.string() })]),
   },
   /** Stops the running turn and the sidecar; the session ends `done` with reason `stopped`. */
