@@ -1,11 +1,15 @@
 /**
- * Web-mode access rules: a random per-start token, accepted from the URL
- * (`?token=`) or from the cookie set on the first authenticated page load,
- * compared in constant time; WebSocket upgrades only from our own origin.
+ * Web-mode access rules. A random per-start token grants access. The page
+ * gets it once, in the URL Corral prints (`?token=`), and sends it only in
+ * its WebSocket handshake (see src/shared/web-auth.ts), never in a cookie:
+ * cookies ignore ports, so every other server on 127.0.0.1 would receive
+ * one. Static files hold no secret and are served without the token; every
+ * RPC goes over the WebSocket, which needs the token and an `Origin` exactly
+ * equal to the server's own (scheme, host and port). Tokens are compared in
+ * constant time.
  */
 import { timingSafeEqual } from 'node:crypto';
-
-export const TOKEN_COOKIE = 'corral_token';
+import { tokenFromProtocols } from '../../src/shared/web-auth';
 
 /** 32 random bytes, hex. */
 export function newToken(): string {
@@ -21,25 +25,33 @@ export function tokenMatches(expected: string, presented: string | null | undefi
   return timingSafeEqual(a, b.length === a.length ? b : Buffer.alloc(a.length)) && b.length === a.length;
 }
 
-/** The token a request carries, from `?token=` first, else from the cookie. */
-export function presentedToken(req: Request): string | null {
-  const fromQuery = new URL(req.url).searchParams.get('token');
-  if (fromQuery) return fromQuery;
-  const cookie = req.headers.get('cookie') ?? '';
-  for (const part of cookie.split(';')) {
-    const [k, ...v] = part.trim().split('=');
-    if (k === TOKEN_COOKIE) return v.join('=');
-  }
-  return null;
+/** The token a WebSocket upgrade request carries in its `Sec-WebSocket-Protocol` header, or null. */
+export function handshakeToken(req: Request): string | null {
+  return tokenFromProtocols(req.headers.get('sec-websocket-protocol'));
 }
 
-/** True when the request has no Origin (not a browser) or an Origin whose host is the one it was sent to. */
-export function sameOrigin(req: Request): boolean {
+const LOOPBACK_NAMES = ['127.0.0.1', 'localhost', '[::1]'];
+
+/**
+ * The origins a page served by this server can have: `http://<host>:<port>`
+ * for the bound host, and for a loopback bind each loopback name (the page
+ * may be opened as localhost). Nothing else, not even another port.
+ */
+export function ownOrigins(host: string, port: number): Set<string> {
+  const shown = host.includes(':') ? `[${host}]` : host;
+  const names = LOOPBACK_NAMES.includes(shown) ? LOOPBACK_NAMES : [shown];
+  return new Set(names.map((name) => `http://${name}:${port}`));
+}
+
+/**
+ * True when the request's `Origin` is exactly one of `own`. A missing or
+ * empty Origin is refused: browsers always send one on a WebSocket upgrade.
+ * For a wildcard bind (0.0.0.0, ::) the page's address is not known in
+ * advance, so the Origin must equal `http://` plus the request's own Host.
+ */
+export function originAllowed(req: Request, own: Set<string>, wildcardBind: boolean): boolean {
   const origin = req.headers.get('origin');
-  if (!origin) return true;
-  try {
-    return new URL(origin).host === req.headers.get('host');
-  } catch {
-    return false;
-  }
+  if (!origin) return false;
+  if (own.has(origin)) return true;
+  return wildcardBind && origin === `http://${req.headers.get('host')}`;
 }

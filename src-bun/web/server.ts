@@ -1,7 +1,8 @@
 /**
- * The web mode's server: the built UI from dist/ and the RPC over a
- * WebSocket at /rpc, behind the per-start token. Holds no session logic; it
- * binds the same handler table as the desktop entry.
+ * The web mode's server: the built UI from dist/ (public: it holds no
+ * secret) and the RPC over a WebSocket at /rpc, which needs the per-start
+ * token in its handshake and the server's own Origin (see auth.ts). Holds no
+ * session logic; it binds the same handler table as the desktop entry.
  */
 import { existsSync } from 'node:fs';
 import { join, normalize } from 'node:path';
@@ -9,7 +10,8 @@ import type { Server, ServerWebSocket } from 'bun';
 import type { Core } from '../core/core';
 import type { Handlers } from '../../src/shared/rpc';
 import { dispatch } from '../rpc/dispatch';
-import { newToken, presentedToken, sameOrigin, TOKEN_COOKIE, tokenMatches } from './auth';
+import { RPC_PROTOCOL } from '../../src/shared/web-auth';
+import { handshakeToken, newToken, originAllowed, ownOrigins, tokenMatches } from './auth';
 
 type Socket = ServerWebSocket<{ clientId: string }>;
 const MAX_PACKET_BYTES = 16 * 1024 * 1024;
@@ -29,19 +31,23 @@ export function startWebServer(opts: {
   const token = opts.token ?? newToken();
   const sockets = new Set<Socket>();
   const unauthorized = () => new Response('401 Unauthorized: open the URL Corral printed, with its token\n', { status: 401 });
+  const wildcardBind = opts.host === '0.0.0.0' || opts.host === '::';
+  let origins: Set<string> | null = null; // known once the port is bound
 
   const server = Bun.serve<{ clientId: string }>({
     hostname: opts.host,
     port: opts.port,
     async fetch(req, srv) {
       const url = new URL(req.url);
-      if (!tokenMatches(token, presentedToken(req))) return unauthorized();
       if (url.pathname === '/rpc') {
-        if (!sameOrigin(req)) return new Response('403 Forbidden: foreign origin\n', { status: 403 });
-        if (srv.upgrade(req, { data: { clientId: crypto.randomUUID() } })) return undefined;
+        origins ??= ownOrigins(opts.host, srv.port ?? opts.port);
+        if (!originAllowed(req, origins, wildcardBind)) return new Response('403 Forbidden: the Origin is not this server\n', { status: 403 });
+        if (!tokenMatches(token, handshakeToken(req))) return unauthorized();
+        // The answer selects the RPC protocol, never the token entry, so the token is not echoed.
+        if (srv.upgrade(req, { data: { clientId: crypto.randomUUID() }, headers: { 'sec-websocket-protocol': RPC_PROTOCOL } })) return undefined;
         return new Response('Expected a WebSocket upgrade\n', { status: 400 });
       }
-      return serveStatic(opts.distDir, url.pathname, url.searchParams.has('token') ? token : null);
+      return serveStatic(opts.distDir, url.pathname);
     },
     websocket: {
       maxPayloadLength: MAX_PACKET_BYTES,
@@ -85,7 +91,7 @@ export function startWebServer(opts: {
   };
 }
 
-async function serveStatic(distDir: string, pathname: string, setCookieToken: string | null): Promise<Response> {
+async function serveStatic(distDir: string, pathname: string): Promise<Response> {
   let rel: string;
   try {
     rel = normalize(decodeURIComponent(pathname)).replace(/^(\.\.[/\\])+/, '');
@@ -96,7 +102,7 @@ async function serveStatic(distDir: string, pathname: string, setCookieToken: st
   if (!file.startsWith(distDir)) return new Response('Not found\n', { status: 404 });
   if (rel === '/' || rel === '' || !existsSync(file)) file = join(distDir, 'index.html');
   if (!existsSync(file)) return new Response('The UI is not built: run `npm run build` (npm run web does it for you)\n', { status: 500 });
-  const headers: Record<string, string> = { 'cache-control': 'no-cache', 'x-content-type-options': 'nosniff' };
-  if (setCookieToken) headers['set-cookie'] = `${TOKEN_COOKIE}=${setCookieToken}; HttpOnly; SameSite=Strict; Path=/`;
+  // no-referrer: the first page load's URL carries the token, and no request it makes may pass that URL on.
+  const headers: Record<string, string> = { 'cache-control': 'no-cache', 'x-content-type-options': 'nosniff', 'referrer-policy': 'no-referrer' };
   return new Response(Bun.file(file), { headers });
 }

@@ -31,6 +31,10 @@ export const FINAL_TEXT = {
   noTool: 'No suitable tool was offered, so here is a plain answer.',
   webSearch: 'The search found the scripted result.',
 } as const;
+/** The file the `append-then-stall` scenario appends one line to (relative to the agent's cwd). */
+export const APPEND_FILE = 'corral-append.txt';
+/** The command of the `append-then-stall` scenario: run twice, it would leave two lines. */
+export const APPEND_COMMAND = `echo appended >> ${APPEND_FILE}`;
 /** Query of the `web-search` scenario (a hosted tool: the provider runs it, the agent only reports it). */
 export const WEB_SEARCH_QUERY = 'corral scripted search';
 
@@ -131,6 +135,10 @@ export function replyFor(turn: ParsedTurn, options: ScenarioOptions = {}): Scrip
       const call = shellCall(turn.toolNames, OK_COMMAND, 'Write and print corral-ok');
       return callOrFallback([thinking, { type: 'text', text: FINAL_TEXT.thinkingIntro }], call);
     }
+    case 'append-then-stall':
+      // The command runs, then the turn hangs: a crash now is a crash after a tool call, before the turn ended.
+      if (turn.isToolResultFollowUp) return { kind: 'stream', blocks: [], stop: 'end_turn', stall: true };
+      return callOrFallback([], shellCall(turn.toolNames, APPEND_COMMAND, 'Append a line to a file'));
     case 'web-search':
       if (!turn.toolNames.includes('web_search')) return text(FINAL_TEXT.noTool);
       return { kind: 'stream', blocks: [{ type: 'tool_use', name: 'web_search', input: { query: WEB_SEARCH_QUERY } }, { type: 'text', text: FINAL_TEXT.webSearch }], stop: 'end_turn' };

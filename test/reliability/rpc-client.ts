@@ -6,6 +6,7 @@
  */
 import type { WireMessage } from '../../src/shared/events';
 import type { EventName, EventPayload, Params, RequestName, Response } from '../../src/shared/rpc';
+import { rpcProtocols } from '../../src/shared/web-auth';
 
 export type Client = {
   request<M extends RequestName>(method: M, params: Params<M>): Promise<Response<M>>;
@@ -21,7 +22,9 @@ export type Client = {
 
 /** Connects to a running web mode given its printed URL. `autoSaveMs` > 0 saves on that interval. */
 export async function connect(url: string, autoSaveMs = 0): Promise<Client> {
-  const ws = new WebSocket(url.replace(/^http/, 'ws').replace('/?', '/rpc?'));
+  // As the page does: the token only in the handshake's subprotocols, and the server's own Origin.
+  const page = new URL(url);
+  const ws = new WebSocket(`ws://${page.host}/rpc`, { protocols: rpcProtocols(page.searchParams.get('token') ?? ''), headers: { origin: page.origin } } as never);
   await new Promise<void>((resolve, reject) => { ws.onopen = () => resolve(); ws.onerror = () => reject(new Error(`cannot connect to ${url}`)); });
   let nextId = 1;
   const pending = new Map<number, { resolve: (v: any) => void; reject: (e: Error) => void }>();

@@ -1,21 +1,70 @@
 /**
  * Boot-time choice of transport: inside Electrobun the view talks through
  * Electroview; in a browser it opens the token-authenticated WebSocket.
+ *
+ * The web mode's access token arrives once, in the URL Corral printed. It is
+ * taken out of the address bar at once (`history.replaceState`, so it is not
+ * left in the URL or the history entry) and kept in this tab's
+ * sessionStorage, so a reload still connects. sessionStorage is per origin,
+ * and an origin includes the port, so a page on another 127.0.0.1 port cannot
+ * read it; it is per tab, and it is never sent in a request (unlike a cookie).
+ * The token itself dies when Corral stops. It travels only in the WebSocket
+ * handshake (src/shared/web-auth.ts).
  */
 import { Electroview } from 'electrobun/view';
 import { realClock, type Clock } from '../../shared/clock';
+import { rpcProtocols } from '../../shared/web-auth';
 import { createElectrobunRpcClient } from './electrobun-client';
 import type { Connection, ConnectionState, RpcClient } from './types';
 import { createWebSocketTransport, type SocketLike } from './websocket-transport';
 
 /** The page's location, as far as the transport cares. */
-export type PageLocation = Pick<Location, 'protocol' | 'host' | 'search'>;
+export type PageLocation = Pick<Location, 'protocol' | 'host'>;
 
-/** The RPC endpoint of web mode: same host, `/rpc`, carrying the page's `?token=`. */
+/** Where this tab keeps the token across reloads (sessionStorage key). */
+export const TOKEN_STORAGE_KEY = 'corral.token';
+
+/** The RPC endpoint of web mode: same host, `/rpc`. The token is not part of it. */
 export function webSocketUrl(location: PageLocation): string {
   const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
-  const token = new URLSearchParams(location.search).get('token') ?? '';
-  return `${scheme}://${location.host}/rpc?token=${encodeURIComponent(token)}`;
+  return `${scheme}://${location.host}/rpc`;
+}
+
+/** The parts of a window {@link takeAccessToken} uses; tests pass a fake. */
+export type TokenHost = {
+  location: Pick<Location, 'pathname' | 'search' | 'hash'>;
+  history: Pick<History, 'replaceState' | 'state'>;
+  sessionStorage: Pick<Storage, 'getItem' | 'setItem'>;
+};
+
+/**
+ * The web mode's access token, or null when the page has none. A `?token=`
+ * in the URL wins: it is removed from the address bar (other query
+ * parameters and the hash stay) and stored for reloads of this tab.
+ */
+export function takeAccessToken(win: TokenHost): string | null {
+  const params = new URLSearchParams(win.location.search);
+  const fromUrl = params.get('token');
+  if (fromUrl !== null) {
+    params.delete('token');
+    const query = params.toString();
+    win.history.replaceState(win.history.state, '', `${win.location.pathname}${query ? `?${query}` : ''}${win.location.hash}`);
+    if (fromUrl) storeToken(win, fromUrl);
+  }
+  if (fromUrl) return fromUrl;
+  try {
+    return win.sessionStorage.getItem(TOKEN_STORAGE_KEY);
+  } catch {
+    return null; // storage disabled: only the URL can carry the token
+  }
+}
+
+function storeToken(win: TokenHost, token: string): void {
+  try {
+    win.sessionStorage.setItem(TOKEN_STORAGE_KEY, token);
+  } catch {
+    // Storage disabled or full: this load works, a reload needs the printed URL again.
+  }
 }
 
 /** True when the page runs inside an Electrobun webview. */
@@ -33,24 +82,31 @@ function alwaysOpen(): Connection {
 export interface RpcConnection {
   client: RpcClient;
   connection: Connection;
-  /** True when the page URL has no `?token=`, so web mode will be refused. */
+  /** True in web mode when the page has no usable access token, so the server will refuse the socket. */
   missingToken: boolean;
 }
 
 /** Creates the client over the transport that fits the host page. */
-export function connectRpc(options: { win?: Window; clock?: Clock; connect?: (url: string) => SocketLike } = {}): RpcConnection {
+export function connectRpc(options: { win?: Window; clock?: Clock; connect?: (url: string, protocols: string[]) => SocketLike } = {}): RpcConnection {
   const win = options.win ?? window;
   const { rpc, client } = createElectrobunRpcClient();
   if (isElectrobunHost(win)) {
     new Electroview({ rpc });
     return { client, connection: alwaysOpen(), missingToken: false };
   }
+  const token = takeAccessToken(win);
+  let protocols: string[] = [];
+  try {
+    protocols = token ? rpcProtocols(token) : [];
+  } catch {
+    // A token with characters a header cannot carry is no token: the banner says so.
+  }
   const { transport, connection } = createWebSocketTransport({
     url: webSocketUrl(win.location),
+    protocols,
     clock: options.clock ?? realClock,
     connect: options.connect,
   });
   rpc.setTransport(transport);
-  const missingToken = !new URLSearchParams(win.location.search).get('token');
-  return { client, connection, missingToken };
+  return { client, connection, missingToken: protocols.length === 0 };
 }

@@ -1,18 +1,28 @@
 import { describe, expect, it } from 'vitest';
 import { createFakeClock } from '../../shared/clock';
 import { createSocketFactory } from '../testing/fake-websocket';
-import { connectRpc, webSocketUrl } from './connect';
+import { connectRpc, takeAccessToken, TOKEN_STORAGE_KEY, webSocketUrl } from './connect';
 import { DISCONNECTED_ERROR } from './websocket-transport';
 
-function page(search = '?token=abc123', protocol = 'http:') {
-  return { location: { protocol, host: '127.0.0.1:4000', search } } as unknown as Window;
+/** A fake page at http(s)://127.0.0.1:4000/ with `search`, a recording history and a sessionStorage. */
+function page(search = '?token=abc123', protocol = 'http:', stored: Record<string, string> = {}) {
+  const storage = new Map(Object.entries(stored));
+  const location = { protocol, host: '127.0.0.1:4000', pathname: '/', search, hash: '' };
+  const replaced: string[] = [];
+  const win = {
+    location,
+    history: { state: null, replaceState: (_: unknown, __: string, url: string) => { replaced.push(url); const q = url.indexOf('?'); location.search = q < 0 ? '' : url.slice(q); } },
+    sessionStorage: { getItem: (k: string) => storage.get(k) ?? null, setItem: (k: string, v: string) => void storage.set(k, v) },
+  };
+  return { win: win as unknown as Window, storage, replaced, location };
 }
 
-function setup(search?: string) {
+function setup(search?: string, stored?: Record<string, string>) {
   const clock = createFakeClock();
   const sockets = createSocketFactory();
-  const rpc = connectRpc({ win: page(search), clock, connect: sockets.connect });
-  return { clock, sockets, ...rpc };
+  const p = page(search, 'http:', stored);
+  const rpc = connectRpc({ win: p.win, clock, connect: sockets.connect });
+  return { clock, sockets, page: p, ...rpc };
 }
 
 /** Lets pending promise callbacks run (no timers involved). */
@@ -21,20 +31,38 @@ async function settle() {
 }
 
 describe('webSocketUrl', () => {
-  it('uses ws on http and wss on https, carrying the page token', () => {
-    expect(webSocketUrl({ protocol: 'http:', host: 'h:1', search: '?token=t%2Bk' })).toBe('ws://h:1/rpc?token=t%2Bk');
-    expect(webSocketUrl({ protocol: 'https:', host: 'h', search: '?x=1&token=zz' })).toBe('wss://h/rpc?token=zz');
+  it('uses ws on http and wss on https, and never carries the token', () => {
+    expect(webSocketUrl({ protocol: 'http:', host: 'h:1' })).toBe('ws://h:1/rpc');
+    expect(webSocketUrl({ protocol: 'https:', host: 'h' })).toBe('wss://h/rpc');
+  });
+});
+
+describe('the web access token', () => {
+  it('is taken out of the address bar, kept for reloads of this tab, and offered only in the handshake', () => {
+    const a = setup('?x=1&token=abc123');
+    expect(a.page.replaced).toEqual(['/?x=1']);
+    expect(a.page.storage.get(TOKEN_STORAGE_KEY)).toBe('abc123');
+    expect(a.sockets.last.url).toBe('ws://127.0.0.1:4000/rpc');
+    expect(a.sockets.last.protocols).toEqual(['corral.rpc.v1', 'corral.token.abc123']);
+    expect(a.missingToken).toBe(false);
+  });
+
+  it('comes from this tab\'s sessionStorage after a reload, and is missing when neither has it', () => {
+    const reloaded = setup('', { [TOKEN_STORAGE_KEY]: 'abc123' });
+    expect(reloaded.page.replaced).toEqual([]);
+    expect(reloaded.sockets.last.protocols).toEqual(['corral.rpc.v1', 'corral.token.abc123']);
+    const none = setup('');
+    expect(none.missingToken).toBe(true);
+    expect(none.sockets.last.protocols).toEqual([]);
+  });
+
+  it('treats a token a header cannot carry as missing', () => {
+    expect(takeAccessToken(page('?token=a%20b').win)).toBe('a b');
+    expect(setup('?token=a%20b').missingToken).toBe(true);
   });
 });
 
 describe('web-mode RPC over a WebSocket', () => {
-  it('connects to /rpc with the token and reports missing tokens', () => {
-    const a = setup();
-    expect(a.sockets.last.url).toBe('ws://127.0.0.1:4000/rpc?token=abc123');
-    expect(a.missingToken).toBe(false);
-    expect(setup('').missingToken).toBe(true);
-  });
-
   it('queues a request until the socket opens, then resolves it with the response payload', async () => {
     const { sockets, client, connection } = setup();
     const p = client.request('projects.list', {});

@@ -1,6 +1,8 @@
 /**
  * Web-mode transport: RPC packets as JSON text frames over one WebSocket to
- * `/rpc?token=…`, reconnecting with exponential backoff when it drops.
+ * `/rpc`, reconnecting with exponential backoff when it drops. The access
+ * token travels in each handshake's subprotocol list (`protocols`), never in
+ * the URL.
  *
  * It carries Electrobun's packet shapes unchanged (see `src/shared/rpc/index.ts`),
  * so the same RPC object serves the desktop and the browser. Two guards make a
@@ -28,9 +30,11 @@ export interface SocketLike {
 /** Options of {@link createWebSocketTransport}. */
 export interface WebSocketTransportOptions {
   url: string;
+  /** Subprotocols offered on every connect, e.g. `rpcProtocols(token)` (src/shared/web-auth.ts). */
+  protocols?: string[];
   clock: Clock;
-  /** Opens a socket; defaults to the global WebSocket. */
-  connect?: (url: string) => SocketLike;
+  /** Opens a socket offering `protocols`; defaults to the global WebSocket. */
+  connect?: (url: string, protocols: string[]) => SocketLike;
   /** First reconnect delay, ms (doubles per failed attempt). */
   initialBackoffMs?: number;
   /** Longest reconnect delay, ms. */
@@ -51,7 +55,8 @@ type Outgoing = { type?: unknown; id?: unknown };
 /** Creates the transport and opens the first connection at once. */
 export function createWebSocketTransport(options: WebSocketTransportOptions): WebSocketTransport {
   const { url, clock } = options;
-  const connect = options.connect ?? ((u: string) => new WebSocket(u) as unknown as SocketLike);
+  const connect = options.connect ?? ((u: string, p: string[]) => new WebSocket(u, p) as unknown as SocketLike);
+  const protocols = options.protocols ?? [];
   const initialBackoffMs = options.initialBackoffMs ?? 500;
   const maxBackoffMs = options.maxBackoffMs ?? 10_000;
 
@@ -83,7 +88,7 @@ export function createWebSocketTransport(options: WebSocketTransportOptions): We
     retryTimer = null;
     let ws: SocketLike;
     try {
-      ws = connect(url);
+      ws = connect(url, protocols);
     } catch (err) {
       onDown(err instanceof Error ? err.message : String(err));
       return;

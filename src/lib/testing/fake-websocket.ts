@@ -11,7 +11,8 @@ export class FakeSocket implements SocketLike {
   onclose: ((ev: { code?: number; reason?: string }) => void) | null = null;
   onerror: ((ev: unknown) => void) | null = null;
 
-  constructor(readonly url: string) {}
+  /** `protocols` are the subprotocols the client offered in its handshake. */
+  constructor(readonly url: string, readonly protocols: string[] = []) {}
 
   send(data: string) {
     if (this.readyState !== 1) throw new Error('FakeSocket: send while not open');
@@ -41,8 +42,8 @@ export function createSocketFactory() {
   const sockets: FakeSocket[] = [];
   return {
     sockets,
-    connect: (url: string) => {
-      const s = new FakeSocket(url);
+    connect: (url: string, protocols: string[] = []) => {
+      const s = new FakeSocket(url, protocols);
       sockets.push(s);
       return s;
     },
