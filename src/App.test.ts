@@ -30,7 +30,7 @@ async function boot(projects: Project[] = [alpha, beta]) {
   const rpc = createFakeRpc({
     'projects.list': () => projects,
     'session.load': ({ projectId }) => ({ session: projectId === 'p2' ? record : null }),
-    'session.messages.load': () => ({ messages: [userText(1, 'restored prompt')] }),
+    'session.messages.load': () => ({ messages: [userText(0, 'restored prompt')] }),
   });
   const conn = createFakeConnection();
   render(App, { props: { rpc: rpc.client, connection: conn.connection, clock: createFakeClock() } });
@@ -65,7 +65,7 @@ describe('App', () => {
     await fireEvent.click(within(alphaPane).getByRole('button', { name: 'Send' }));
     await settle();
     await fireEvent.click(within(nav).getByRole('button', { name: 'beta' }));
-    rpc.emit('agent.message', { sessionId: 's1', messages: [userText(1, 'while hidden')] });
+    rpc.emit('agent.message', { sessionId: 's1', messages: [userText(0, 'while hidden')] });
     flushSync();
     await fireEvent.click(within(nav).getByRole('button', { name: 'alpha' }));
     expect(within(screen.getByRole('region', { name: 'alpha' })).getByRole('log', { name: 'Messages' }).textContent).toContain('while hidden');

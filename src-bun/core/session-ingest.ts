@@ -1,6 +1,7 @@
 /**
  * Where sidecar events enter the main process: seqIds are stamped here,
- * events are held until acknowledged as saved, batched to the UI, and the
+ * events are held until written (on the store's persist request, on its own
+ * debounce, on a terminal status), batched to the UI, and the
  * session row is kept current. This is the hot path: no per-event I/O
  * beyond the outbox push.
  */
@@ -180,14 +181,16 @@ export function createIngest(deps: {
 
   return {
     unacked, sendOutbox, flushSession, setStatus, admit, onEvent,
-    /** The UI saved these messages: write them (idempotent) and stop holding them, with any older ones it skipped. */
-    acknowledge(sessionId: string, messages: readonly WireMessage[]): number {
+    /**
+     * The store's debounced request "persist session S through seqId N": writes
+     * the messages held for S with seqId <= N (idempotent) and stops holding
+     * them. Only the main process's own copies are written; nothing comes from
+     * the UI. Returns the highest seqId now stored, or -1.
+     */
+    persistThrough(sessionId: string, throughSeqId: number): number {
       if (!store.sessions.get(sessionId)) throw new Error(`Unknown session ${sessionId}`);
-      store.messages.save(sessionId, messages);
-      const through = messages.reduce((max, m) => Math.max(max, m.seqId), -1);
-      // Anything older the UI never saw (a reloaded tab) is still ours to write.
-      store.messages.save(sessionId, unacked.pending(sessionId).filter((m) => m.seqId <= through));
-      unacked.ackThrough(sessionId, through);
+      store.messages.save(sessionId, unacked.pending(sessionId).filter((m) => m.seqId <= throughSeqId));
+      unacked.ackThrough(sessionId, throughSeqId);
       return store.messages.maxSeqId(sessionId);
     },
   };

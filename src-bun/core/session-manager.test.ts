@@ -126,17 +126,17 @@ describe('session manager', () => {
     await h.core.shutdown();
   });
 
-  it('writes acknowledged messages and any older unacknowledged ones', async () => {
+  it('persists through the seqId the store names, from what the main process holds', async () => {
     const h = setup();
-    const res = h.core.sessions.start({ projectId: h.project.id, provider: 'claude', prompt: 'echo a' });
+    const res = h.core.sessions.start({ projectId: h.project.id, provider: 'claude', prompt: 'hang' });
     if (!res.ok) throw new Error(res.error);
-    await h.statusOf(res.sessionId, 'done');
-    const all = h.messages(res.sessionId);
-    // The UI only saw and saved the last message (say, a tab reloaded mid-turn).
-    expect(h.core.sessions.acknowledge(res.sessionId, all.slice(-1))).toBe(1);
-    expect(h.core.store.messages.load(res.sessionId).map((m) => m.seqId)).toEqual([0, 1]);
+    await h.statusOf(res.sessionId, 'running');
+    expect(h.core.store.messages.load(res.sessionId)).toHaveLength(0);
+    expect(h.core.sessions.persist(res.sessionId, 0)).toBe(0);
+    expect(h.core.store.messages.load(res.sessionId)).toEqual(h.messages(res.sessionId));
     expect(h.core.sessions.inspect(res.sessionId)?.unacked).toBe(0);
-    expect(() => h.core.sessions.acknowledge('nope', all)).toThrow('Unknown session nope');
+    expect(() => h.core.sessions.persist('nope', 0)).toThrow('Unknown session nope');
+    await h.core.shutdown();
   });
 
   it('shuts down gracefully: pending events written, sidecars gone, mid-turn session interrupted and resumable after restart', async () => {
@@ -161,16 +161,15 @@ describe('session manager', () => {
     await again.core.shutdown();
   });
 
-  it('replays status and unacknowledged events to a client that connects mid-session', async () => {
+  it('answers session.sync with the live status, the unwritten messages and one boot id per run', async () => {
     const h = setup();
     const res = h.core.sessions.start({ projectId: h.project.id, provider: 'claude', prompt: 'hang' });
     if (!res.ok) throw new Error(res.error);
     await h.statusOf(res.sessionId, 'running');
-    const replay = h.core.sessions.replay();
-    expect(replay[0]).toEqual({ event: 'agent.status', payload: { sessionId: res.sessionId, projectId: h.project.id, status: 'running' } });
-    expect(replay[1]).toMatchObject({ event: 'agent.message', payload: { sessionId: res.sessionId, messages: [{ seqId: 0, event: { role: 'user', text: 'hang' } }] } });
-    h.core.sessions.acknowledge(res.sessionId, h.messages(res.sessionId));
-    expect(h.core.sessions.replay()).toHaveLength(1);
+    const first = h.core.sessions.sync([{ sessionId: res.sessionId, afterSeqId: -1 }, { sessionId: 'gone', afterSeqId: 4 }]);
+    expect(first.sessions[0]).toMatchObject({ record: { id: res.sessionId, status: 'running' }, messages: [{ seqId: 0, event: { role: 'user', text: 'hang' } }] });
+    expect(first.sessions[1]).toMatchObject({ sessionId: 'gone', record: null });
+    expect(h.core.sessions.sync([{ sessionId: res.sessionId, afterSeqId: 0 }])).toMatchObject({ bootId: first.bootId, sessions: [{ messages: [] }] });
     await h.core.shutdown();
   });
 });

@@ -5,8 +5,8 @@
  * never imports Electrobun or Bun.serve. Event ingestion (seqIds, the
  * unacknowledged buffer) lives in session-ingest.ts.
  */
-import type { StatusReason, WireMessage } from '../../src/shared/events';
-import type { EventPayload } from '../../src/shared/rpc';
+import type { StatusReason } from '../../src/shared/events';
+import type { SessionSnapshot } from '../../src/shared/rpc/session';
 import type { ProviderId, SessionOptions } from '../../src/shared/providers';
 import type { Clock } from '../../src/shared/clock';
 import { groupCpuTicks } from './process-tree';
@@ -15,7 +15,8 @@ import { createIngest, LIVE_STATUSES, type Live, type Logger, type Publish } fro
 import { resolveOptions, runnerConfig, type ResolvedOptions } from './session-options';
 import type { SidecarCallbacks, SidecarExit, SidecarHandle } from './sidecar-process';
 import type { Store, StoredSession } from './store';
-import { sessionsToPurge } from '../../src/shared/retention';
+import { sessionsToPurge } from './retention';
+import { createSessionSync } from './session-sync';
 import { startReaper, watchForZombie } from './supervisor';
 import { noteTurnEvent, recoverAfterCrash } from './crash-recovery';
 
@@ -53,6 +54,9 @@ export function createSessionManager(deps: SessionManagerDeps) {
     onTurnEnd: (s) => void applyRetention(s.record.projectId).catch((e) => log.error(`retention of project ${s.record.projectId} failed: ${String(e)}`)),
   });
   const { setStatus, admit, flushSession, sendOutbox, unacked } = ingest;
+  const sync = createSessionSync({ store, unacked, live: (id) => live.get(id) });
+  /** Names this run of the main process: seqIds past what was stored may be reused after a restart. */
+  const bootId = crypto.randomUUID();
   const graceMs = deps.stopGraceMs ?? 5000;
   let accepting = true;
 
@@ -316,9 +320,17 @@ export function createSessionManager(deps: SessionManagerDeps) {
       return s.sidecar.send(command) ? { ok: true } : { ok: false, error: 'The agent sidecar is not accepting input' };
     },
 
-    acknowledge: (sessionId: string, messages: readonly WireMessage[]): number => ingest.acknowledge(sessionId, messages),
+    /** "Persist session S through seqId N" (the store's debounced request); returns the highest stored seqId. */
+    persist: (sessionId: string, throughSeqId: number): number => ingest.persistThrough(sessionId, throughSeqId),
 
-    /** Called when UI clients come or go: without any, write everything they have not acknowledged. */
+    /** `session.sync`: per session, what a fresh load shows after `afterSeqId` (see session-sync.ts). */
+    sync: (sessions: readonly { sessionId: string; afterSeqId: number }[]): { bootId: string; sessions: SessionSnapshot[] } =>
+      ({ bootId, sessions: sessions.map(({ sessionId, afterSeqId }) => sync.snapshot(sessionId, afterSeqId)) }),
+
+    /** Every message of a session, stored or held, ordered by seqId. */
+    messages: (sessionId: string) => sync.messagesAfter(sessionId, -1),
+
+    /** Called when UI clients come or go: without any, write everything held. */
     clientsChanged(): void {
       if (!deps.hasClients()) for (const id of unacked.sessions()) flushSession(id);
     },
@@ -359,22 +371,6 @@ export function createSessionManager(deps: SessionManagerDeps) {
       for (const id of unacked.sessions()) saved += flushSession(id);
       for (const s of live.values()) { clock.clearTimeout(s.flushTimer); clock.clearTimeout(s.recovery); s.watch?.cancel(); }
       return { saved, stopped: running.length };
-    },
-
-    /**
-     * What a client that just connected needs to catch up: the status of every
-     * session in memory, then the events not yet acknowledged as saved (events
-     * sent while it was away). Clients dedupe by seqId, so repeats are harmless.
-     */
-    replay(): { event: 'agent.status' | 'agent.message'; payload: EventPayload<'agent.status'> | EventPayload<'agent.message'> }[] {
-      const out: ReturnType<SessionManager['replay']> = [];
-      for (const s of live.values()) {
-        const { id, projectId, status, reason, error } = s.record;
-        out.push({ event: 'agent.status', payload: { sessionId: id, projectId, status, ...(reason ? { reason } : {}), ...(error ? { error } : {}) } });
-        const pending = unacked.pending(id);
-        if (pending.length) out.push({ event: 'agent.message', payload: { sessionId: id, messages: [...pending] } });
-      }
-      return out;
     },
 
     /** Applies changed settings that drive timers (the reaper's interval) without a restart. */

@@ -53,6 +53,7 @@ export function createStore(file: string) {
     deleteSession: db.query('DELETE FROM sessions WHERE id = ?'),
     insertMessage: db.query('INSERT OR IGNORE INTO messages (session_id, seq_id, ts, event_json) VALUES (?, ?, ?, ?)'),
     loadMessages: db.query<{ seq_id: number; ts: number; event_json: string }, [string]>('SELECT seq_id, ts, event_json FROM messages WHERE session_id = ? ORDER BY seq_id'),
+    loadMessagesAfter: db.query<{ seq_id: number; ts: number; event_json: string }, [string, number]>('SELECT seq_id, ts, event_json FROM messages WHERE session_id = ? AND seq_id > ? ORDER BY seq_id'),
     maxSeq: db.query<{ m: number | null }, [string]>('SELECT MAX(seq_id) AS m FROM messages WHERE session_id = ?'),
     getSetting: db.query<{ key: string; value_json: string }, []>('SELECT key, value_json FROM settings'),
     putSetting: db.query('INSERT INTO settings (key, value_json) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value_json = excluded.value_json'),
@@ -112,6 +113,9 @@ export function createStore(file: string) {
       save: (sessionId: string, messages: readonly WireMessage[]): void => { if (messages.length) insertMessages(sessionId, messages); },
       load: (sessionId: string): WireMessage[] =>
         q.loadMessages.all(sessionId).map((r) => ({ seqId: r.seq_id, ts: r.ts, event: JSON.parse(r.event_json) as AgentEvent })),
+      /** Stored messages of the session with a seqId above `afterSeqId`, ordered by seqId. */
+      loadAfter: (sessionId: string, afterSeqId: number): WireMessage[] =>
+        q.loadMessagesAfter.all(sessionId, afterSeqId).map((r) => ({ seqId: r.seq_id, ts: r.ts, event: JSON.parse(r.event_json) as AgentEvent })),
       /** Highest stored seqId of the session, or -1. */
       maxSeqId: (sessionId: string): number => q.maxSeq.get(sessionId)?.m ?? -1,
     },

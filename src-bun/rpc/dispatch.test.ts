@@ -91,8 +91,8 @@ describe('rpc dispatch', () => {
   it('survives a fuzz of random packets without throwing', async () => {
     const { core } = setup();
     const handlers = createHandlers(core);
-    const methods = ['projects.list', 'projects.add', 'projects.remove', 'agent.start', 'agent.prompt', 'agent.stop', 'session.save', 'session.load',
-      'session.messages.save', 'session.messages.load', 'settings.getAll', 'settings.set', 'app.notify', 'constructor', '__proto__', 'toString'];
+    const methods = ['projects.list', 'projects.add', 'projects.remove', 'agent.start', 'agent.prompt', 'agent.stop', 'session.persist', 'session.sync', 'session.load',
+      'session.messages.load', 'settings.getAll', 'settings.set', 'app.notify', 'constructor', '__proto__', 'toString'];
     const values = [null, undefined, 0, -1, 1e308, '', 'x'.repeat(10_000), [], {}, { path: '/' }, { sessionId: 'x' }, true, { key: 'retention_count', value: 'x' }];
     let seed = 42;
     const rand = (n: number) => { seed = (Math.imul(seed, 1103515245) + 12345) & 0x7fffffff; return seed % n; };

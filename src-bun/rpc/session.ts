@@ -1,23 +1,15 @@
-/** RPC handlers of the `session` domain. */
+/** RPC handlers of the `session` domain. The main process is the only writer: nothing here stores what the UI sends. */
 import type { Core } from '../core/core';
-import type { StoredSession } from '../core/store';
-import type { SessionRecord } from '../../src/shared/records';
+import { publicRecord } from '../core/session-sync';
 import type { Handlers } from '../../src/shared/rpc';
 
-const toRecord = ({ cwd: _c, optionsJson: _o, sidecarPid: _p, sidecarStartTicks: _s, ...record }: StoredSession): SessionRecord => record;
-
-export const sessionHandlers = (core: Core): Pick<Handlers, 'session.save' | 'session.load' | 'session.list' | 'session.messages.save' | 'session.messages.load'> => ({
-  'session.save': ({ session }) => {
-    if (!core.store.sessions.get(session.id)) throw new Error(`Unknown session ${session.id}`);
-    // The UI owns what it shows; the provider session id and the sidecar columns stay the main process's.
-    const { status, reason, error, costUsd, inputTokens, outputTokens, updatedAt } = session;
-    return { ok: core.store.sessions.update(session.id, { status, reason, error, costUsd, inputTokens, outputTokens, updatedAt }) };
-  },
+export const sessionHandlers = (core: Core): Pick<Handlers, 'session.load' | 'session.list' | 'session.persist' | 'session.sync' | 'session.messages.load'> => ({
   'session.load': ({ projectId }) => {
     const last = core.store.sessions.last(projectId);
-    return { session: last ? toRecord(last) : null };
+    return { session: last ? publicRecord(last) : null };
   },
-  'session.list': ({ projectId }) => ({ sessions: core.store.sessions.ofProject(projectId).map(toRecord) }),
-  'session.messages.save': ({ sessionId, messages }) => ({ ok: true, savedThroughSeqId: core.sessions.acknowledge(sessionId, messages) }),
-  'session.messages.load': ({ sessionId }) => ({ messages: core.store.messages.load(sessionId) }),
+  'session.list': ({ projectId }) => ({ sessions: core.store.sessions.ofProject(projectId).map(publicRecord) }),
+  'session.persist': ({ sessionId, throughSeqId }) => ({ ok: true, savedThroughSeqId: core.sessions.persist(sessionId, throughSeqId) }),
+  'session.sync': ({ sessions }) => core.sessions.sync(sessions),
+  'session.messages.load': ({ sessionId }) => ({ messages: core.sessions.messages(sessionId) }),
 });

@@ -25,8 +25,6 @@ export type WebServer = { url: string; token: string; server: Server<{ clientId:
 export function startWebServer(opts: {
   host: string; port: number; distDir: string; handlers: Handlers; token?: string;
   onClientsChanged?: (count: number) => void;
-  /** Messages a newly connected client gets first, to catch up on what it missed. */
-  catchUp?: () => { event: string; payload: unknown }[];
 }): WebServer & { broadcast(event: string, payload: unknown): void } {
   const token = opts.token ?? newToken();
   const sockets = new Set<Socket>();
@@ -52,7 +50,7 @@ export function startWebServer(opts: {
     websocket: {
       maxPayloadLength: MAX_PACKET_BYTES,
       open(ws) {
-        for (const { event, payload } of opts.catchUp?.() ?? []) ws.send(JSON.stringify({ type: 'message', id: event, payload }));
+        // No replay here: a client catches up itself with `session.sync` for the sessions it shows.
         sockets.add(ws);
         opts.onClientsChanged?.(sockets.size);
       },

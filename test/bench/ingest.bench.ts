@@ -3,7 +3,7 @@
  *
  * 1. 20,000 messages in batches of 10 into Corral's real session store
  *    (`agent.message` events through its RPC listener: dedupe by seqId, the
- *    in-place transcript, the debounced saver, the stall timer) and into a
+ *    in-place transcript, the debounced persist request, the stall timer) and into a
  *    reference store that copies the whole `$state` array per batch. Prints
  *    both times and the ratio (the bar: at least 500×).
  * 2. Corral's cost per message at 1,000, 10,000 and 100,000 messages, which
@@ -45,8 +45,7 @@ function benchRpc(): { client: RpcClient; emit: (payload: unknown) => void } {
   let onMessage: ((p: unknown) => void) | null = null;
   const answers: Record<string, unknown> = {
     'agent.start': { ok: true, sessionId: 'bench' },
-    'session.save': { ok: true },
-    'session.messages.save': { ok: true, savedThroughSeqId: 0 },
+    'session.persist': { ok: true, savedThroughSeqId: 0 },
   };
   const client = {
     request: (method: string) => Promise.resolve(answers[method]),

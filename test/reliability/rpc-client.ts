@@ -1,8 +1,8 @@
 /**
  * A headless Corral client for the reliability suite: the same WebSocket RPC
- * the UI uses, plus the UI's persistence duty (acknowledging messages with
- * `session.messages.save` on the debounce window), so the main process sees
- * a normal client.
+ * the UI uses, plus the UI's persistence duty (asking the main process to
+ * persist through the newest seqId with `session.persist` on the debounce
+ * window), so the main process sees a normal client.
  */
 import type { WireMessage } from '../../src/shared/events';
 import type { EventName, EventPayload, Params, RequestName, Response } from '../../src/shared/rpc';
@@ -60,7 +60,8 @@ export async function connect(url: string, autoSaveMs = 0): Promise<Client> {
     for (const [sessionId, messages] of unsaved) {
       if (!messages.length) continue;
       const batch = messages.splice(0, messages.length);
-      await request('session.messages.save', { sessionId, messages: batch }).catch(() => messages.unshift(...batch));
+      const throughSeqId = batch.reduce((max, m) => Math.max(max, m.seqId), -1);
+      await request('session.persist', { sessionId, throughSeqId }).catch(() => messages.unshift(...batch));
     }
   };
   const timer = autoSaveMs > 0 ? setInterval(() => void save(), autoSaveMs) : null;

@@ -65,13 +65,13 @@ describe('AgentPane', () => {
 
     rpc.emit('agent.status', { sessionId: 's1', status: 'running' });
     push(
-      userText(1, 'list the files'),
-      wire(2, { type: 'thinking', id: 't', text: 'I should run ls', mode: 'replace' }),
-      wire(3, { type: 'tool_call', id: 'c1', name: 'Bash', input: { command: 'ls' }, command: 'ls -la' }),
-      wire(4, { type: 'tool_call', id: 'c2', name: 'Read', input: {}, path: '/work/alpha/README.md' }),
-      wire(5, { type: 'tool_result', id: 'c1', output: 'README.md', isError: false }),
-      assistantText(6, 'There is **one** file.'),
-      wire(7, { type: 'error', message: 'rate limited' }),
+      userText(0, 'list the files'),
+      wire(1, { type: 'thinking', id: 't', text: 'I should run ls', mode: 'replace' }),
+      wire(2, { type: 'tool_call', id: 'c1', name: 'Bash', input: { command: 'ls' }, command: 'ls -la' }),
+      wire(3, { type: 'tool_call', id: 'c2', name: 'Read', input: {}, path: '/work/alpha/README.md' }),
+      wire(4, { type: 'tool_result', id: 'c1', output: 'README.md', isError: false }),
+      assistantText(5, 'There is **one** file.'),
+      wire(6, { type: 'error', message: 'rate limited' }),
     );
     const log = q.getByRole('log', { name: 'Messages' });
     const roles = [...log.querySelectorAll('[data-role]')].map((el) => el.getAttribute('data-role'));
@@ -101,8 +101,8 @@ describe('AgentPane', () => {
   it('updates a streamed assistant message in place', async () => {
     const { q, push } = renderPane();
     await startSession(q);
-    push(assistantText(1, 'Hel', 'm', 'append'));
-    push(assistantText(2, 'lo there', 'm', 'append'));
+    push(assistantText(0, 'Hel', 'm', 'append'));
+    push(assistantText(1, 'lo there', 'm', 'append'));
     const rows = q.getByRole('log', { name: 'Messages' }).querySelectorAll('[data-role="assistant"]');
     expect(rows).toHaveLength(1);
     expect(rows[0].textContent).toContain('Hello there');
@@ -133,7 +133,7 @@ describe('AgentPane', () => {
   it('keeps thinking collapsed by default', async () => {
     const { q, push } = renderPane();
     await startSession(q);
-    push(wire(1, { type: 'thinking', id: 't', text: 'secret plan', mode: 'replace' }));
+    push(wire(0, { type: 'thinking', id: 't', text: 'secret plan', mode: 'replace' }));
     const details = q.getByRole('log', { name: 'Messages' }).querySelector('[data-role="thinking"] details') as HTMLDetailsElement;
     expect(details).toBeInstanceOf(HTMLDetailsElement);
     expect(details.open).toBe(false);
@@ -144,7 +144,7 @@ describe('AgentPane', () => {
     await startSession(q);
     const lines = Array.from({ length: 40 }, (_, i) => `line ${i + 1}`);
     lines[0] = '<img src=x onerror="window.__pwned=1"> <b>not bold</b>';
-    push(wire(1, { type: 'tool_result', id: 'r', output: lines.join('\n'), isError: false }));
+    push(wire(0, { type: 'tool_result', id: 'r', output: lines.join('\n'), isError: false }));
     const row = q.getByRole('log', { name: 'Messages' }).querySelector('[data-role="tool-result"]') as HTMLElement;
     const pre = row.querySelector('pre')!;
     expect(pre.textContent).toContain('line 12');
@@ -163,7 +163,7 @@ describe('AgentPane', () => {
   it('offers no toggle for short output', async () => {
     const { q, push } = renderPane();
     await startSession(q);
-    push(wire(1, { type: 'tool_result', id: 'r', output: 'ok', isError: false }));
+    push(wire(0, { type: 'tool_result', id: 'r', output: 'ok', isError: false }));
     expect(q.queryByRole('button', { name: 'Show more' })).toBeNull();
   });
 
@@ -171,7 +171,7 @@ describe('AgentPane', () => {
     const { q, push, rpc } = renderPane();
     await startSession(q);
     push(
-      wire(1, {
+      wire(0, {
         type: 'permission_request', id: 'perm1', title: 'Run rm -rf build?',
         options: [{ optionId: 'yes', name: 'Allow', kind: 'allow_once' }, { optionId: 'no', name: 'Deny', kind: 'reject_once' }],
       }),
@@ -200,7 +200,7 @@ describe('AgentPane', () => {
       '![tracker](https://example.com/pixel.png)',
       '[docs](https://example.com/docs) and `code`',
     ].join('\n\n');
-    push(assistantText(1, evil));
+    push(assistantText(0, evil));
     const row = q.getByRole('log', { name: 'Messages' }).querySelector('[data-role="assistant"]') as HTMLElement;
     expect(row.querySelector('script, img, svg, iframe, object, embed, style')).toBeNull();
     for (const el of row.querySelectorAll('*')) {

@@ -32,7 +32,7 @@ describe('AgentPane: New session', () => {
     expect(button(q, 'New session').disabled).toBe(true);
     await send(q, 'first');
     rpc.emit('agent.status', { sessionId: 's1', status: 'running' });
-    rpc.emit('agent.message', { sessionId: 's1', messages: [userText(1, 'first')] });
+    rpc.emit('agent.message', { sessionId: 's1', messages: [userText(0, 'first')] });
     flushSync();
     expect(button(q, 'New session').disabled).toBe(true);
     rpc.emit('agent.status', { sessionId: 's1', status: 'done' });
@@ -64,7 +64,7 @@ describe('AgentPane: History', () => {
         record({ id: 'old', createdAt: new Date(2025, 2, 13, 18, 5).getTime(), status: 'done', costUsd: null, provider: 'codex' }),
       ],
     }));
-    rpc.handle('session.messages.load', ({ sessionId }) => ({ messages: [userText(1, `prompt of ${sessionId}`), assistantText(2, 'answer')] }));
+    rpc.handle('session.messages.load', ({ sessionId }) => ({ messages: [userText(0, `prompt of ${sessionId}`), assistantText(1, 'answer')] }));
     await fireEvent.click(button(q, 'History'));
     await settle();
     flushSync();
@@ -111,7 +111,7 @@ describe('AgentPane: health in the header', () => {
     expect(within(health()).getByLabelText('Activity').textContent).toBe('inactive');
     await send(q, 'go');
     rpc.emit('agent.status', { sessionId: 's1', status: 'running' });
-    rpc.emit('agent.message', { sessionId: 's1', messages: [wire(1, { type: 'tool_call', id: 'c1', name: 'Bash', input: {}, command: 'sleep 60' })] });
+    rpc.emit('agent.message', { sessionId: 's1', messages: [wire(0, { type: 'tool_call', id: 'c1', name: 'Bash', input: {}, command: 'sleep 60' })] });
     flushSync();
     expect(within(health()).getByLabelText('Activity').textContent).toBe('running');
     expect(within(health()).getByLabelText('Tool').textContent).toBe('Bash');
@@ -124,7 +124,7 @@ describe('AgentPane: health in the header', () => {
     flushSync();
     expect(within(health()).getByLabelText('Burn').textContent).toBe('$6.00/h');
     expect(within(health()).getByLabelText('Context').textContent).toBe('75%');
-    rpc.emit('agent.message', { sessionId: 's1', messages: [wire(2, { type: 'permission_request', id: 'perm', title: 'Run rm -rf build?', options: [] })] });
+    rpc.emit('agent.message', { sessionId: 's1', messages: [wire(1, { type: 'permission_request', id: 'perm', title: 'Run rm -rf build?', options: [] })] });
     flushSync();
     expect(within(health()).getByLabelText('Activity').textContent).toBe('needs input');
     clock.advance(16 * 60_000);

@@ -137,7 +137,7 @@ describe('AgentPane: Ollama model picker', () => {
     const { q, rpc, choose, send } = await renderPane();
     await choose('ollama');
     await send('first');
-    rpc.emit('agent.message', { sessionId: 's1', messages: [{ seqId: 1, ts: 1, event: { type: 'init', providerSessionId: 'o-1', model: 'llama3.2:1b' } }] });
+    rpc.emit('agent.message', { sessionId: 's1', messages: [{ seqId: 0, ts: 1, event: { type: 'init', providerSessionId: 'o-1', model: 'llama3.2:1b' } }] });
     rpc.emit('agent.status', { sessionId: 's1', status: 'done' });
     flushSync();
     const model = q.getByRole('combobox', { name: 'Model' }) as HTMLSelectElement;

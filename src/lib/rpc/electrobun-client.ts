@@ -7,6 +7,7 @@
 import { Electroview } from 'electrobun/view';
 import type { EventName, EventPayload, Params, RequestName, Response } from '../../shared/rpc/index';
 import type { CorralRpcSchema } from '../../shared/rpc/electrobun-schema';
+import { createEventGuard, type EventGuard } from './event-guard';
 import type { RpcClient } from './types';
 
 /** Longest wait for a response, ms: agent.start spawns a sidecar, and saves can carry 10,000 messages. */
@@ -17,15 +18,20 @@ export interface ElectrobunRpcClient {
   /** Hand this to `new Electroview({ rpc })` or call `rpc.setTransport(...)`. */
   rpc: ReturnType<typeof Electroview.defineRPC<CorralRpcSchema>>;
   client: RpcClient;
+  /** Checks pushed events against the contract; its `dropped` counts the malformed ones. */
+  guard: EventGuard;
 }
 
-/** Creates the view-side RPC with no transport yet; pushed messages fan out to `client.on` listeners. */
-export function createElectrobunRpcClient(options: { maxRequestMs?: number } = {}): ElectrobunRpcClient {
+/** Creates the view-side RPC with no transport yet; pushed messages are checked against the contract, then fan out to `client.on` listeners. */
+export function createElectrobunRpcClient(options: { maxRequestMs?: number; warn?: (line: string) => void } = {}): ElectrobunRpcClient {
   const listeners = new Map<string, Set<(payload: unknown) => void>>();
+  const guard = createEventGuard(options.warn);
 
-  function dispatch(name: string, payload: unknown) {
+  function dispatch(name: string, raw: unknown) {
+    const checked = guard.check(name, raw);
     const set = listeners.get(name);
-    if (!set) return;
+    if (!checked.ok || !set) return;
+    const payload = checked.payload;
     for (const fn of set) {
       // One failing listener must not starve the others of the event.
       try {
@@ -59,5 +65,5 @@ export function createElectrobunRpcClient(options: { maxRequestMs?: number } = {
       };
     },
   };
-  return { rpc, client };
+  return { rpc, client, guard };
 }

@@ -65,19 +65,19 @@ describe('health: activity, tool, idle, context', () => {
   it('the store tracks the active tool, cost snapshots and context from the live events', async () => {
     const { rpc, push, clock, store } = await started();
     rpc.emit('agent.status', { sessionId: 's1', status: 'running' });
-    push(wire(1, { type: 'tool_call', id: 'c1', name: 'Bash', input: {}, command: 'ls' }));
+    push(wire(0, { type: 'tool_call', id: 'c1', name: 'Bash', input: {}, command: 'ls' }));
     expect(store.health('p1', clock.now()).activeTool).toBe('Bash');
-    push(wire(2, { type: 'tool_call', id: 'c2', name: 'Read', input: {}, path: '/x' }));
-    push(wire(3, { type: 'tool_result', id: 'c2', output: 'x', isError: false }));
+    push(wire(1, { type: 'tool_call', id: 'c2', name: 'Read', input: {}, path: '/x' }));
+    push(wire(2, { type: 'tool_result', id: 'c2', output: 'x', isError: false }));
     expect(store.health('p1', clock.now()).activeTool).toBe('Bash');
-    push(wire(4, { type: 'tool_result', id: 'c1', output: 'ok', isError: false }));
+    push(wire(3, { type: 'tool_result', id: 'c1', output: 'ok', isError: false }));
     expect(store.health('p1', clock.now()).activeTool).toBeNull();
     clock.advance(2 * MIN);
     rpc.emit('agent.cost', { sessionId: 's1', costUsd: 0.2, inputTokens: 10, outputTokens: 5, contextTokens: 30_000, contextWindow: 200_000 });
     expect(store.health('p1', clock.now())).toMatchObject({ burnRateUsdPerHour: expect.closeTo(6, 6), contextPressure: 0.15, activity: 'idle', idleMs: 2 * MIN });
     rpc.emit('agent.cost', { sessionId: 's1', costUsd: 0.2, inputTokens: 10, outputTokens: 5, contextTokens: 50_000, contextWindow: 200_000 });
     expect(store.health('p1', clock.now()).contextPressure).toBe(0.25);
-    push(wire(5, { type: 'tool_call', id: 'c3', name: 'Write', input: {} }));
+    push(wire(4, { type: 'tool_call', id: 'c3', name: 'Write', input: {} }));
     rpc.emit('agent.status', { sessionId: 's1', status: 'done' });
     expect(store.health('p1', clock.now())).toMatchObject({ activity: 'inactive', activeTool: null });
   });

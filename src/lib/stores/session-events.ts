@@ -1,8 +1,12 @@
 /**
  * The session store's inbound side: `agent.message`, `agent.status` and
- * `agent.cost` applied to the session they name. Messages are deduplicated
- * by the transcript and queued for saving; a status change moves the stall
- * and cleanup timers, toasts, and at the end of a turn flushes the messages.
+ * `agent.cost` applied to the session they name, and the answers of
+ * `session.sync` applied the same way. Messages are deduplicated and ordered
+ * by seqId in the transcript, which holds back what follows a gap until the
+ * gap is filled (`onGap`); persistence through the newest contiguous seqId
+ * is noted for the debounced `session.persist`. A status change moves the
+ * stall and cleanup timers and toasts. Nothing here stores anything: the
+ * main process is the only writer.
  * Events for a session the store does not hold yet (its `agent.start`, or a
  * restore, has not answered) are held per session until it is registered;
  * events for a purged session are dropped.
@@ -31,15 +35,16 @@ export interface SessionEventDeps {
   notify: Notify;
   projectName: (projectId: string) => string;
   timers: SessionTimerControl;
-  records: { save(s: SessionState): void };
   /** The registered session with this id, if any. */
   lookup: (sessionId: string) => SessionState | undefined;
   /** A status arrived for a session of the project that nobody here registered (another window started it). */
   onForeignSession: (projectId: string, sessionId: string) => void;
   /** A turn began (or goes on) on the session. */
   onTurnActive: (s: SessionState) => void;
-  /** A turn ended (done or error); called last, since it may purge the session. */
+  /** A turn ended (done or error). */
   onTurnFinished: (s: SessionState) => void;
+  /** Messages past a missing seqId are held back: fill the gap (`session.sync`). */
+  onGap: (s: SessionState) => void;
 }
 
 /** The event side's face, for the store. */
@@ -48,15 +53,19 @@ export interface SessionEvents {
   receive(event: SessionEvent): void;
   /** Applies the events that arrived before the session was registered. */
   drain(s: SessionState): void;
-  /** Sets a status as if the main process had reported it (the optimistic start of a follow-up turn). */
+  /** Sets a status as if the main process had reported it (the optimistic start of a follow-up turn, a resync answer). */
   applyStatus(s: SessionState, status: SessionStatus, reason?: StatusReason, error?: string): void;
+  /** Applies messages; `complete` marks a `session.sync` answer (everything after some seqId), see `Transcript.ingest`. */
+  ingest(s: SessionState, wires: readonly WireMessage[], complete?: boolean): void;
+  /** Applies cost totals as `agent.cost` carries them. */
+  applyCost(s: SessionState, p: EventPayload<'agent.cost'>): void;
   /** The session was purged: its held events go, and later ones are dropped. */
   forget(sessionId: string): void;
 }
 
 /** Creates the event side; see the module comment. */
 export function createSessionEvents(deps: SessionEventDeps): SessionEvents {
-  const { clock, notify, projectName, timers, records } = deps;
+  const { clock, notify, projectName, timers } = deps;
   /** Events that arrived before their session was known, oldest session first. */
   const buffered = new Map<string, SessionEvent[]>();
   /** Sessions purged from memory: late events for them are dropped, not held. */
@@ -69,10 +78,9 @@ export function createSessionEvents(deps: SessionEventDeps): SessionEvents {
     s.status = status;
     s.reason = reason ?? null;
     s.error = nextError;
-    s.updatedAt = s.lastActivityAt = clock.now();
+    s.lastActivityAt = clock.now();
     s.stalled = false;
     s.statusEpoch++;
-    records.save(s);
     if (s.active) {
       s.lastErrorText = null;
       timers.cancelCleanup(s);
@@ -90,14 +98,15 @@ export function createSessionEvents(deps: SessionEventDeps): SessionEvents {
     else if (status === 'done') notify({ kind: 'success', message: `Agent completed on ${name}` });
     else if (status === 'error') notify({ kind: 'error', message: `Agent error on ${name}: ${nextError}` });
     if (FINISHED_STATUSES.has(status)) {
-      void s.saver?.flush();
+      // No flush from here: the main process writes a finished turn itself.
       timers.scheduleCleanup(s);
       deps.onTurnFinished(s);
     }
   }
 
-  function ingest(s: SessionState, wires: readonly WireMessage[]) {
-    const { fresh, displayChanged } = s.transcript.ingest(wires);
+  function ingest(s: SessionState, wires: readonly WireMessage[], complete = false) {
+    const { fresh, displayChanged, gap } = s.transcript.ingest(wires, { complete });
+    if (gap) deps.onGap(s);
     if (fresh.length === 0) return;
     s.lastActivityAt = clock.now();
     s.stalled = false;
@@ -120,7 +129,7 @@ export function createSessionEvents(deps: SessionEventDeps): SessionEvents {
     }
     if (toolsChanged) s.activeTool = s.active ? ([...s.openTools.values()].at(-1) ?? null) : null;
     if (displayChanged) s.version++;
-    s.saver?.add(fresh);
+    s.saver?.note(s.transcript.maxSeqId);
     timers.armStall(s);
   }
 
@@ -132,9 +141,8 @@ export function createSessionEvents(deps: SessionEventDeps): SessionEvents {
     s.outputTokens = p.outputTokens;
     if (p.contextTokens !== undefined) s.contextTokens = p.contextTokens;
     if (p.contextWindow !== undefined) s.contextWindow = p.contextWindow;
-    s.updatedAt = clock.now();
-    if (p.costUsd !== null) recordCostSnapshot(s.costSnapshots, s.updatedAt, p.costUsd);
-    records.save(s);
+    s.costEpoch++;
+    if (p.costUsd !== null) recordCostSnapshot(s.costSnapshots, clock.now(), p.costUsd);
   }
 
   function dispatch(s: SessionState, item: SessionEvent) {
@@ -167,6 +175,8 @@ export function createSessionEvents(deps: SessionEventDeps): SessionEvents {
       for (const item of early ?? []) dispatch(s, item);
     },
     applyStatus,
+    ingest,
+    applyCost,
     forget(sessionId) {
       buffered.delete(sessionId);
       purgedIds.add(sessionId);

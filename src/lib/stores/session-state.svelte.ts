@@ -9,7 +9,7 @@ import type { ProviderId } from '../../shared/providers';
 import type { SessionRecord } from '../../shared/records';
 import type { TimerHandle } from '../../shared/clock';
 import type { CostSnapshot, HealthSource } from './health';
-import type { MessageSaver } from './message-saver';
+import type { PersistScheduler } from './persist-scheduler';
 import { Transcript, type DisplayMessage } from './transcript';
 
 /** Statuses in which a session has a turn under way (Stop is enabled, nothing may replace it). */
@@ -26,7 +26,6 @@ export function normalizeStatus(status: unknown): SessionStatus {
 export interface SessionTimers {
   stall: TimerHandle | null;
   cleanup: TimerHandle | null;
-  recordRetry: TimerHandle | null;
 }
 
 /** A session in the store. Fields marked reactive drive the pane. */
@@ -49,6 +48,7 @@ export class SessionState implements HealthSource {
   contextTokens = $state<number | null>(null);
   contextWindow = $state<number | null>(null);
   model = $state<string | null>(null);
+  /** reactive: ms since epoch of the last change, on the main process's clock (from its record). */
   updatedAt = $state(0);
   providerSessionId: string | null = null;
 
@@ -64,8 +64,8 @@ export class SessionState implements HealthSource {
   readonly openTools = new Map<string, string>();
   /** Cost totals as they arrived, for the burn rate; see `recordCostSnapshot`. */
   readonly costSnapshots: CostSnapshot[] = [];
-  /** Stall, grace-cleanup and record-retry timers. */
-  readonly timers: SessionTimers = { stall: null, cleanup: null, recordRetry: null };
+  /** Stall and grace-cleanup timers. */
+  readonly timers: SessionTimers = { stall: null, cleanup: null };
 
   /**
    * The transcript; replaced wholesale only on restore. Its `messages` array is
@@ -77,12 +77,14 @@ export class SessionState implements HealthSource {
   /** reactive: permission request id → the option the user chose (kept for this window's lifetime). */
   readonly permissionAnswers = new SvelteMap<string, string>();
 
-  /** Bumped on every status change; lets an optimistic update check that no real one came first. */
+  /** Bumped on every status change; lets an optimistic update (or a resync answer) check that no newer one came first. */
   statusEpoch = 0;
+  /** Bumped on every cost change; a resync answer does not undo a cost that arrived while it was on its way. */
+  costEpoch = 0;
   /** The last `error` event's text, used when an error status carries none. */
   lastErrorText: string | null = null;
-  /** Set by the store once the session is registered. */
-  saver: MessageSaver | null = null;
+  /** Set by the store once the session is registered: asks the main process to persist through a seqId. */
+  saver: PersistScheduler | null = null;
 
   constructor(init: { id: string; projectId: string; provider: ProviderId; createdAt: number }) {
     this.id = init.id;
@@ -123,24 +125,5 @@ export class SessionState implements HealthSource {
     s.updatedAt = record.updatedAt;
     s.lastActivityAt = record.updatedAt;
     return s;
-  }
-
-  /** The record `session.save` upserts. */
-  toRecord(): SessionRecord {
-    return {
-      id: this.id,
-      projectId: this.projectId,
-      provider: this.provider,
-      status: this.status,
-      reason: this.reason,
-      error: this.error,
-      providerSessionId: this.providerSessionId,
-      model: this.model,
-      costUsd: this.costUsd,
-      inputTokens: this.inputTokens,
-      outputTokens: this.outputTokens,
-      createdAt: this.createdAt,
-      updatedAt: this.updatedAt,
-    };
   }
 }

@@ -66,7 +66,9 @@ export interface SessionStore {
   settingsChanged(): void;
   /** Clears the inline error of a pane. */
   clearError(projectId: string): void;
-  /** Saves every pending message now (e.g. before the page goes away). */
+  /** Catches every session up with the main process by seqId (`session.sync`); call on each (re)connect. */
+  resync(): Promise<void>;
+  /** Asks the main process to persist every session through what its pane shows, now (e.g. before the page goes away). */
   flushAll(): Promise<void>;
   /** Drops a removed project's sessions and their timers. */
   forgetProject(projectId: string): void;

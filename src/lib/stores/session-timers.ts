@@ -35,7 +35,7 @@ export interface SessionTimerControl {
   /** Starts (or restarts) the grace-period cleanup. */
   scheduleCleanup(s: SessionState): void;
   cancelCleanup(s: SessionState): void;
-  /** Clears every timer of the session: stall, cleanup, record retry. */
+  /** Clears every timer of the session: stall and cleanup. */
   clearAll(s: SessionState): void;
 }
 
@@ -84,8 +84,6 @@ export function createSessionTimers(deps: SessionTimerDeps): SessionTimerControl
     clearAll(s) {
       clearStall(s);
       cancelCleanup(s);
-      if (s.timers.recordRetry !== null) clock.clearTimeout(s.timers.recordRetry);
-      s.timers.recordRetry = null;
     },
   };
 }

@@ -26,15 +26,15 @@ describe('session store: stall timer', () => {
     const { rpc, clock, toasts, push, s } = await started();
     rpc.emit('agent.status', { sessionId: 's1', status: 'running' });
     clock.advance(10 * MIN);
-    push(userText(1, 'a'));
+    push(userText(0, 'a'));
     clock.advance(10 * MIN);
-    push(assistantText(2, 'b'));
-    push(assistantText(2, 'b')); // a repeat is not activity
+    push(assistantText(1, 'b'));
+    push(assistantText(1, 'b')); // a repeat is not activity
     clock.advance(15 * MIN - 1);
     expect(stallToasts(toasts)).toEqual([]);
     clock.advance(1);
     expect(stallToasts(toasts)).toHaveLength(1);
-    push(assistantText(3, 'back'));
+    push(assistantText(2, 'back'));
     expect(s.stalled).toBe(false);
   });
 
@@ -77,7 +77,7 @@ describe('session store: stall timer', () => {
   it('does not fire while a permission request waits: the session needs input, and header and toast say so', async () => {
     const { rpc, clock, toasts, push, store, s } = await started();
     rpc.emit('agent.status', { sessionId: 's1', status: 'running' });
-    push(wire(1, { type: 'permission_request', id: 'perm1', title: 'Write notes.txt', options: [{ optionId: 'allow', name: 'Allow', kind: 'allow_once' }] }));
+    push(wire(0, { type: 'permission_request', id: 'perm1', title: 'Write notes.txt', options: [{ optionId: 'allow', name: 'Allow', kind: 'allow_once' }] }));
     expect(toasts.at(-1)).toEqual({ kind: 'warning', key: 'input:s1', message: 'Agent needs input on alpha: Write notes.txt' });
     expect(store.health('p1', clock.now())).toMatchObject({ needsInput: true, activity: 'idle' });
     clock.advance(120 * MIN);
@@ -106,7 +106,7 @@ describe('session store: follow-up turns', () => {
 describe('session store: grace-period cleanup', () => {
   it('unmaps the project 60 s after done; the session and its messages stay, and stay on screen', async () => {
     const { rpc, clock, store, push, s } = await started();
-    push(userText(1, 'hello'), assistantText(2, 'hi'));
+    push(userText(0, 'hello'), assistantText(1, 'hi'));
     rpc.emit('agent.status', { sessionId: 's1', status: 'done' });
     clock.advance(59_999);
     expect(store.mapped('p1')).toBe(s);

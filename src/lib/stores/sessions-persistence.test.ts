@@ -5,63 +5,69 @@ import { record, setup, started } from '../testing/session-store-harness';
 import { settle } from '../testing/settle';
 import { assistantText, userText } from '../testing/wire';
 
-describe('session store: debounced persistence by seqId', () => {
-  it('saves new messages at most once per debounce window', async () => {
+describe('session store: debounced "persist through seqId" requests', () => {
+  const persisted = (rpc: Awaited<ReturnType<typeof started>>['rpc']) => rpc.callsOf('session.persist').map((c) => c.throughSeqId);
+
+  it('asks at most once per debounce window, naming only the newest seqId the pane holds, never a body', async () => {
     const { push, clock, rpc } = await started();
-    const saves = () => rpc.callsOf('session.messages.save').map((c) => c.messages.map((m) => m.seqId));
-    push(userText(1, 'a'));
+    push(userText(0, 'a'));
     clock.advance(1000);
-    push(assistantText(2, 'b'));
+    push(assistantText(1, 'b'));
     clock.advance(999);
     await settle();
-    expect(saves()).toEqual([]);
+    expect(persisted(rpc)).toEqual([]);
     clock.advance(1);
     await settle();
-    expect(saves()).toEqual([[1, 2]]);
-    push(assistantText(3, 'c'));
+    expect(rpc.callsOf('session.persist')).toEqual([{ sessionId: 's1', throughSeqId: 1 }]);
+    push(assistantText(2, 'c'));
     clock.advance(1999);
     await settle();
-    expect(saves()).toHaveLength(1);
+    expect(persisted(rpc)).toEqual([1]);
     clock.advance(1);
     await settle();
-    expect(saves()).toEqual([[1, 2], [3]]);
-    expect(rpc.callsOf('session.messages.save')[0].sessionId).toBe('s1');
+    expect(persisted(rpc)).toEqual([1, 2]);
   });
 
   it('takes the debounce window from settings', async () => {
     const { push, clock, rpc } = await started({ debounceMs: 300 });
-    push(userText(1, 'a'));
+    push(userText(0, 'a'));
     clock.advance(300);
     await settle();
-    expect(rpc.callsOf('session.messages.save')).toHaveLength(1);
+    expect(persisted(rpc)).toEqual([0]);
   });
 
-  it('captures the batch before the save: messages arriving during it wait for the next one', async () => {
+  it('names only the contiguous seqId: messages held behind a gap are not persisted through', async () => {
+    const { push, clock, rpc } = await started();
+    rpc.handle('session.sync', () => new Promise(() => {}));
+    push(userText(0, 'a'), assistantText(3, 'after a gap'));
+    clock.advance(2000);
+    await settle();
+    expect(persisted(rpc)).toEqual([0]);
+  });
+
+  it('captures the seqId before the request: what arrives during it is asked for next', async () => {
     const { push, clock, rpc, s } = await started();
     const first = deferred<{ ok: boolean; savedThroughSeqId: number }>();
-    rpc.handle('session.messages.save', () => first.promise);
-    push(userText(1, 'a'), assistantText(2, 'b'));
+    rpc.handle('session.persist', () => first.promise);
+    push(userText(0, 'a'), assistantText(1, 'b'));
     clock.advance(2000);
-    push(assistantText(3, 'arrived during the save'));
-    first.resolve({ ok: true, savedThroughSeqId: 2 });
+    push(assistantText(2, 'arrived during the request'));
+    first.resolve({ ok: true, savedThroughSeqId: 1 });
     await settle();
+    expect(s.saver!.savedThroughSeqId).toBe(1);
+    expect(s.saver!.notedThroughSeqId).toBe(2);
+    rpc.handle('session.persist', (p) => ({ ok: true, savedThroughSeqId: p.throughSeqId }));
+    clock.advance(2000);
+    await settle();
+    expect(persisted(rpc)).toEqual([1, 2]);
     expect(s.saver!.savedThroughSeqId).toBe(2);
-    expect(s.saver!.pending.map((m) => m.seqId)).toEqual([3]);
-    rpc.handle('session.messages.save', () => ({ ok: true, savedThroughSeqId: 3 }));
-    clock.advance(2000);
-    await settle();
-    expect(rpc.callsOf('session.messages.save').map((c) => c.messages.map((m) => m.seqId))).toEqual([[1, 2], [3]]);
-    expect(s.saver!.savedThroughSeqId).toBe(3);
   });
 
-  it('retries a failed save with the same messages and moves the watermark only on success', async () => {
+  it('retries a failed request with a growing wait, warning once, and moves the watermark only on success', async () => {
     const { push, clock, rpc, s, toasts } = await started();
     let fail = true;
-    rpc.handle('session.messages.save', (p) => {
-      if (fail) return Promise.reject(new Error('disk full'));
-      return { ok: true, savedThroughSeqId: p.messages.at(-1)!.seqId };
-    });
-    push(userText(1, 'a'), assistantText(2, 'b'));
+    rpc.handle('session.persist', (p) => (fail ? Promise.reject(new Error('disk full')) : { ok: true, savedThroughSeqId: p.throughSeqId }));
+    push(userText(0, 'a'), assistantText(1, 'b'));
     clock.advance(2000);
     await settle();
     expect(s.saver!.savedThroughSeqId).toBe(-1);
@@ -70,51 +76,47 @@ describe('session store: debounced persistence by seqId', () => {
     await settle();
     expect(toasts.filter((t) => t.kind === 'warning')).toHaveLength(1);
     fail = false;
-    push(assistantText(3, 'c'));
-    clock.advance(4000); // backoff doubled
+    push(assistantText(2, 'c'));
+    clock.advance(3999); // backoff doubled
     await settle();
-    const batches = rpc.callsOf('session.messages.save').map((c) => c.messages.map((m) => m.seqId));
-    expect(batches).toEqual([[1, 2], [1, 2], [1, 2, 3]]);
-    expect(s.saver!.savedThroughSeqId).toBe(3);
-    expect(s.saver!.pending).toHaveLength(0);
+    expect(persisted(rpc)).toEqual([1, 1]);
+    clock.advance(1);
+    await settle();
+    expect(persisted(rpc)).toEqual([1, 1, 2]);
+    expect(s.saver!.savedThroughSeqId).toBe(2);
   });
 
-  it('treats ok:false from the main process as a failed save', async () => {
+  it('treats ok:false from the main process as a failed request', async () => {
     const { push, clock, rpc, s } = await started();
-    rpc.handle('session.messages.save', () => ({ ok: false, savedThroughSeqId: -1 }));
-    push(userText(1, 'a'));
+    rpc.handle('session.persist', () => ({ ok: false, savedThroughSeqId: -1 }));
+    push(userText(0, 'a'));
     clock.advance(2000);
     await settle();
     expect(s.saver!.savedThroughSeqId).toBe(-1);
-    expect(s.saver!.pending).toHaveLength(1);
   });
 
-  it('flushes at once on done and on error, without waiting for the window', async () => {
-    const { push, rpc, s } = await started();
-    push(userText(1, 'a'), assistantText(2, 'b'));
+  it('leaves a finished turn to the main process: no extra request on done or error', async () => {
+    const { push, rpc } = await started();
+    push(userText(0, 'a'), assistantText(1, 'b'));
     rpc.emit('agent.status', { sessionId: 's1', status: 'done' });
-    await settle();
-    expect(rpc.callsOf('session.messages.save').map((c) => c.messages.map((m) => m.seqId))).toEqual([[1, 2]]);
-    push(assistantText(3, 'c'));
     rpc.emit('agent.status', { sessionId: 's1', status: 'error', error: 'x' });
     await settle();
-    expect(rpc.callsOf('session.messages.save')).toHaveLength(2);
-    expect(s.saver!.savedThroughSeqId).toBe(3);
+    expect(persisted(rpc)).toEqual([]);
   });
 
-  it('a flush during a save saves the rest right after it', async () => {
-    const { push, clock, rpc, s } = await started();
+  it('flushAll asks at once, and a flush during a request asks for the rest right after it', async () => {
+    const { push, clock, rpc, store, s } = await started();
     const first = deferred<{ ok: boolean; savedThroughSeqId: number }>();
-    rpc.handle('session.messages.save', () => first.promise);
-    push(userText(1, 'a'));
+    rpc.handle('session.persist', () => first.promise);
+    push(userText(0, 'a'));
     clock.advance(2000);
-    push(assistantText(2, 'b'));
-    rpc.handle('session.messages.save', () => ({ ok: true, savedThroughSeqId: 2 }));
-    rpc.emit('agent.status', { sessionId: 's1', status: 'done' });
-    first.resolve({ ok: true, savedThroughSeqId: 1 });
-    await settle();
-    expect(rpc.callsOf('session.messages.save').map((c) => c.messages.map((m) => m.seqId))).toEqual([[1], [2]]);
-    expect(s.saver!.savedThroughSeqId).toBe(2);
+    push(assistantText(1, 'b'));
+    rpc.handle('session.persist', (p) => ({ ok: true, savedThroughSeqId: p.throughSeqId }));
+    const flushed = store.flushAll();
+    first.resolve({ ok: true, savedThroughSeqId: 0 });
+    await flushed;
+    expect(persisted(rpc)).toEqual([0, 1]);
+    expect(s.saver!.savedThroughSeqId).toBe(1);
   });
 });
 
@@ -123,32 +125,30 @@ describe('session store: restore at boot', () => {
     const { rpc, store, clock } = setup();
     rpc.handle('session.load', ({ projectId }) => ({ session: projectId === 'p1' ? record() : null }));
     rpc.handle('session.messages.load', () => ({
-      messages: [assistantText(3, 'third'), userText(1, 'first'), assistantText(2, 'second'), userText(1, 'first')],
+      messages: [assistantText(2, 'third'), userText(0, 'first'), assistantText(1, 'second'), userText(0, 'first')],
     }));
     await store.loadLastSession('p1');
     const s = store.current('p1')!;
     expect(s.id).toBe('old');
     expect(s.messages.map((m) => m.text)).toEqual(['first', 'second', 'third']);
     expect([s.status, s.costUsd, s.inputTokens]).toEqual(['done', 0.5, 10]);
-    rpc.emit('agent.message', { sessionId: 'old', messages: [assistantText(3, 'third'), assistantText(4, 'fourth')] });
+    rpc.emit('agent.message', { sessionId: 'old', messages: [assistantText(2, 'third'), assistantText(3, 'fourth')] });
+    expect(s.messages.map((m) => m.text)).toEqual(['first', 'second', 'third', 'fourth']);
     clock.advance(2000);
     await settle();
-    expect(rpc.callsOf('session.messages.save').map((c) => c.messages.map((m) => m.seqId))).toEqual([[4]]);
-    expect(rpc.callsOf('session.save')).toHaveLength(0);
+    expect(rpc.callsOf('session.persist')).toEqual([{ sessionId: 'old', throughSeqId: 3 }]);
   });
 
-  it('trusts the stored status: a running record is live, and its replayed events apply once it is restored', async () => {
+  it('trusts the stored status: a running record is live, and live events that came before it apply once it is restored', async () => {
     const { rpc, store } = setup();
     rpc.handle('session.load', () => ({ session: record({ status: 'running' }) }));
-    // The server replays live statuses and unacknowledged events on connect, possibly before the restore lands.
-    rpc.emit('agent.message', { sessionId: 'old', messages: [assistantText(1, 'still going')] });
+    // A live event may reach the page before the restore lands.
+    rpc.emit('agent.message', { sessionId: 'old', messages: [assistantText(0, 'still going')] });
     await store.loadLastSession('p1');
     const s = store.current('p1')!;
     expect(s.status).toBe('running');
     expect(s.active).toBe(true);
     expect(s.messages.map((m) => m.text)).toEqual(['still going']);
-    await settle();
-    expect(rpc.callsOf('session.save')).toHaveLength(0);
     rpc.emit('agent.status', { sessionId: 'old', projectId: 'p1', status: 'done' });
     expect(s.status).toBe('done');
   });
@@ -181,9 +181,9 @@ describe('session store: restore at boot', () => {
   it('takes in a session another window started, from its status naming the project', async () => {
     const { rpc, store } = setup();
     rpc.handle('session.list', () => ({ sessions: [record({ id: 'other', status: 'running' })] }));
-    rpc.handle('session.messages.load', () => ({ messages: [userText(1, 'typed in the other window')] }));
+    rpc.handle('session.messages.load', () => ({ messages: [userText(0, 'typed in the other window')] }));
     rpc.emit('agent.status', { sessionId: 'other', projectId: 'p1', status: 'running' });
-    rpc.emit('agent.message', { sessionId: 'other', messages: [assistantText(2, 'live answer')] });
+    rpc.emit('agent.message', { sessionId: 'other', messages: [assistantText(1, 'live answer')] });
     await settle();
     const s = store.current('p1')!;
     expect([s.id, s.status, store.mapped('p1')]).toEqual(['other', 'running', s]);
@@ -206,15 +206,15 @@ describe('session store: restore at boot', () => {
     expect(store.current('p1')?.id).toBe('s1');
   });
 
-  it('forgets a removed project: no current session, no more saves', async () => {
+  it('forgets a removed project: no current session, no more persist requests', async () => {
     const { store, push, clock, rpc } = await started();
-    push(userText(1, 'a'));
+    push(userText(0, 'a'));
     store.forgetProject('p1');
     clock.advance(10_000);
     await settle();
     expect(store.current('p1')).toBeUndefined();
     expect(store.get('s1')).toBeUndefined();
-    expect(rpc.callsOf('session.messages.save')).toHaveLength(0);
+    expect(rpc.callsOf('session.persist')).toHaveLength(0);
   });
 
   it('never replaces a starting or running session', async () => {
@@ -233,7 +233,7 @@ describe('session store: restore at boot', () => {
     const restoring = store.loadLastSession('p1');
     await settle();
     await store.send('p1', 'new', 'claude');
-    load.resolve({ messages: [userText(1, 'old')] });
+    load.resolve({ messages: [userText(0, 'old')] });
     await restoring;
     expect(store.current('p1')?.id).toBe('s1');
   });

@@ -16,38 +16,15 @@ async function startSession(ctx: ReturnType<typeof setup>, id: string) {
 
 const finish = (ctx: ReturnType<typeof setup>, id: string) => ctx.rpc.emit('agent.status', { sessionId: id, projectId: 'p1', status: 'done' });
 
-describe('session store: retention in memory', () => {
-  it('keeps the newest N finished sessions of a project, applied on every completion', async () => {
-    const ctx = setup({ settings: { retention_count: 2 } });
+describe('session store: retention is the main process\'s, the store reflects session.purged', () => {
+  it('never drops a session on its own, however many finish or however old they are', async () => {
+    const ctx = setup({ settings: { retention_count: 1, retention_days: 1 } });
     for (const id of ['a', 'b', 'c']) {
       await startSession(ctx, id);
-      ctx.clock.advance(1000);
       finish(ctx, id);
+      ctx.clock.advance(2 * DAY);
     }
-    expect(['a', 'b', 'c'].map((id) => ctx.store.get(id)?.id ?? null)).toEqual([null, 'b', 'c']);
-    ctx.settings.retention_count = 1;
-    await startSession(ctx, 'd');
-    finish(ctx, 'd');
-    expect(['b', 'c', 'd'].map((id) => ctx.store.get(id)?.id ?? null)).toEqual([null, null, 'd']);
-  });
-
-  it('drops finished sessions older than D days, and never a running one', async () => {
-    const ctx = setup({ settings: { retention_days: 1 } });
-    await startSession(ctx, 'old');
-    finish(ctx, 'old');
-    ctx.store.newSession('p1');
-    ctx.rpc.handle('agent.start', () => ({ ok: true, sessionId: 'long' }));
-    await ctx.store.start('p1', 'runs for days', 'claude');
-    ctx.rpc.emit('agent.status', { sessionId: 'long', status: 'running' });
-    ctx.clock.advance(2 * DAY);
-    // Another project's completion does not touch p1.
-    ctx.rpc.handle('agent.start', () => ({ ok: true, sessionId: 'other' }));
-    await ctx.store.start('p2', 'x', 'claude');
-    ctx.rpc.emit('agent.status', { sessionId: 'other', status: 'done' });
-    expect(ctx.store.get('old')).toBeDefined();
-    ctx.rpc.emit('agent.status', { sessionId: 'long', status: 'done' });
-    expect(ctx.store.get('old')).toBeUndefined();
-    expect(ctx.store.get('long')?.status).toBe('done');
+    expect(['a', 'b', 'c'].map((id) => ctx.store.get(id)?.id ?? null)).toEqual(['a', 'b', 'c']);
   });
 
   it('applies session.purged from the main process: the sessions go, and with them every timer', async () => {
@@ -59,9 +36,9 @@ describe('session store: retention in memory', () => {
     expect(done.timers.cleanup).not.toBeNull();
     const live = await startSession(ctx, 'live1');
     rpc.emit('agent.status', { sessionId: 'live1', status: 'running' });
-    rpc.emit('agent.message', { sessionId: 'live1', messages: [userText(1, 'unsaved')] });
+    rpc.emit('agent.message', { sessionId: 'live1', messages: [userText(0, 'unsaved')] });
     expect(live.timers.stall).not.toBeNull();
-    expect(live.saver!.pending).toHaveLength(1);
+    expect(live.saver!.notedThroughSeqId).toBe(0);
     await settle();
     expect(clock.pending()).toBe(3); // cleanup of done1 (p2), stall and debounce of live1 (p1)
 
@@ -71,25 +48,14 @@ describe('session store: retention in memory', () => {
     expect(clock.pending()).toBe(0);
     expect([store.get('done1'), store.get('live1'), store.current('p1'), store.mapped('p1'), store.current('p2')]).toEqual([undefined, undefined, undefined, undefined, undefined]);
     // Late events for a purged session neither resurrect it nor wait for it.
-    rpc.emit('agent.message', { sessionId: 'live1', messages: [assistantText(2, 'late')] });
+    rpc.emit('agent.message', { sessionId: 'live1', messages: [assistantText(1, 'late')] });
     rpc.handle('agent.start', () => ({ ok: true, sessionId: 'fresh' }));
     await store.start('p1', 'again', 'claude');
     expect(store.get('fresh')?.messages).toEqual([]);
     expect(store.get('live1')).toBeUndefined();
     clock.advance(60_000);
     await settle();
-    expect(rpc.callsOf('session.messages.save').filter((c) => c.sessionId === 'live1')).toEqual([]);
-  });
-
-  it('purgeSession also clears a pending record retry', async () => {
-    const ctx = setup();
-    const s = await startSession(ctx, 's1');
-    ctx.rpc.handle('session.save', () => Promise.reject(new Error('db busy')));
-    ctx.rpc.emit('agent.status', { sessionId: 's1', status: 'error', error: 'x' });
-    await settle();
-    expect(s.timers.recordRetry).not.toBeNull();
-    ctx.store.purgeSession('s1');
-    expect(ctx.clock.pending()).toBe(0);
+    expect(rpc.callsOf('session.persist').filter((c) => c.sessionId === 'live1')).toEqual([]);
   });
 
   it('purgeProjectSessions drops only that project, and forgetProject drops the pane too', async () => {

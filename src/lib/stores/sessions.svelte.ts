@@ -1,9 +1,12 @@
 /**
  * The session store: per-project sessions fed by `agent.message`,
- * `agent.status`, `agent.cost` and `session.purged`, deduplicated by seqId,
- * persisted with a debounce by seqId, watched by stall timers, released after
- * a grace period, trimmed by retention, and restored at boot. Everything with
- * a side effect (RPC, time, toasts, settings) is injected. How the events
+ * `agent.status`, `agent.cost` and `session.purged`, deduplicated and ordered
+ * by seqId, caught up after a disconnect or a gap (`session-resync`),
+ * persisted by the main process on a debounced "persist through seqId"
+ * request, watched by stall timers, released after a grace period, and
+ * restored at boot. The main process is the only writer and decides
+ * retention; the store only reflects `session.purged`. Everything with a
+ * side effect (RPC, time, toasts, settings) is injected. How the events
  * change a session is in `session-events`; this module holds the sessions,
  * the project pointers and the actions (start, send, stop, answer).
  *
@@ -16,13 +19,12 @@
  */
 import { SvelteMap } from 'svelte/reactivity';
 import type { ProviderId, SessionOptions } from '../../shared/providers';
-import { sessionsToPurge } from '../../shared/retention';
 import { DEFAULT_SETTINGS, type Settings } from '../../shared/settings';
 import { recordCostSnapshot, sessionHealth } from './health';
 import { createSessionRestorer } from './session-restore';
-import { createMessageSaver } from './message-saver';
-import { createRecordSaver } from './record-saver';
+import { createPersistScheduler } from './persist-scheduler';
 import { createSessionEvents } from './session-events';
+import { createSessionResync } from './session-resync';
 import { FINISHED_STATUSES, SessionState } from './session-state.svelte';
 import { START_IN_PROGRESS, type PaneState, type SessionStore, type SessionStoreDeps, type StartResult } from './session-store-types';
 import { createSessionTimers } from './session-timers';
@@ -46,7 +48,6 @@ export function createSessionStore(deps: SessionStoreDeps): SessionStore {
   const setting = <K extends keyof Settings>(key: K): Settings[K] => deps.settings?.()[key] ?? DEFAULT_SETTINGS[key];
   const projectName = (projectId: string) => deps.projectName?.(projectId) ?? projectId;
   const current = (projectId: string) => mappedByProject.get(projectId) ?? shownByProject.get(projectId);
-  const records = createRecordSaver({ rpc, clock, isRegistered: (id) => sessions.has(id) });
   const timers = createSessionTimers({
     clock,
     stallMinutes: () => setting('stall_timeout_min'),
@@ -62,7 +63,6 @@ export function createSessionStore(deps: SessionStoreDeps): SessionStore {
     notify,
     projectName,
     timers,
-    records,
     lookup: (id) => sessions.get(id),
     onForeignSession(projectId, sessionId) {
       if (!starting.has(projectId)) void restorer.adopt(projectId, sessionId);
@@ -73,9 +73,16 @@ export function createSessionStore(deps: SessionStoreDeps): SessionStore {
     },
     onTurnFinished(s) {
       bumpHistory(s.projectId);
-      // Last: retention may purge this very session (when newer finished ones fill the quota).
-      applyRetention(s.projectId);
     },
+    onGap: (s) => resync.gap(s),
+  });
+
+  const resync = createSessionResync({
+    rpc,
+    sessions: () => sessions.values(),
+    lookup: (id) => sessions.get(id),
+    events,
+    onGone: (s) => purgeSession(s.id),
   });
 
   function ensurePane(projectId: string) {
@@ -91,13 +98,13 @@ export function createSessionStore(deps: SessionStoreDeps): SessionStore {
   }
 
   function register(s: SessionState) {
-    s.saver = createMessageSaver({
+    s.saver = createPersistScheduler({
       clock,
       debounceMs: () => setting('persist_debounce_ms'),
       savedThroughSeqId: s.transcript.maxSeqId,
-      save: async (messages) => {
-        const res = await rpc.request('session.messages.save', { sessionId: s.id, messages });
-        if (!res.ok) throw new Error('the main process refused the save');
+      persist: async (throughSeqId) => {
+        const res = await rpc.request('session.persist', { sessionId: s.id, throughSeqId });
+        if (!res.ok) throw new Error('the main process refused to persist');
       },
       onError: (err, failures) => {
         if (failures === 1) notify({ kind: 'warning', key: `save:${s.id}`, message: `Could not save messages on ${projectName(s.projectId)}: ${errorText(err)}. Retrying.` });
@@ -110,12 +117,6 @@ export function createSessionStore(deps: SessionStoreDeps): SessionStore {
   function mapProject(s: SessionState) {
     mappedByProject.set(s.projectId, s);
     shownByProject.set(s.projectId, s);
-  }
-
-  function applyRetention(projectId: string) {
-    const newestFirst = [...sessions.values()].filter((s) => s.projectId === projectId).sort((a, b) => b.createdAt - a.createdAt);
-    const ids = sessionsToPurge(newestFirst, clock.now(), { retention_count: setting('retention_count'), retention_days: setting('retention_days') });
-    for (const id of ids) purgeSession(id);
   }
 
   function purgeSession(sessionId: string) {
@@ -167,7 +168,6 @@ export function createSessionStore(deps: SessionStoreDeps): SessionStore {
       recordCostSnapshot(s.costSnapshots, s.createdAt, 0);
       mapProject(s);
       register(s);
-      records.save(s);
       timers.armStall(s);
       bumpHistory(projectId);
       events.drain(s);
@@ -298,6 +298,7 @@ export function createSessionStore(deps: SessionStoreDeps): SessionStore {
       const pane = panes.get(projectId);
       if (pane) pane.error = null;
     },
+    resync: () => resync.all(),
     async flushAll() {
       await Promise.all([...sessions.values()].map((s) => s.saver?.flush()));
     },

@@ -7,7 +7,7 @@ import { assistantText, userText, wire } from '../testing/wire';
 describe('session store: ingest', () => {
   it('registers each RPC listener exactly once, however much it is used', async () => {
     const { rpc, store, push } = await started();
-    push(userText(1, 'hi'));
+    push(userText(0, 'hi'));
     await store.send('p1', 'again', 'claude');
     await store.loadLastSession('p2');
     for (const e of ['agent.message', 'agent.status', 'agent.cost', 'session.purged'] as const) {
@@ -43,29 +43,29 @@ describe('session store: ingest', () => {
     expect(s.model).toBe('sonnet');
   });
 
-  it('drops seqIds already seen and does not save them twice', async () => {
+  it('drops seqIds already seen and asks to persist each seqId once', async () => {
     const { s, push, clock, rpc } = await started();
-    push(userText(1, 'a'), assistantText(2, 'b'));
+    push(userText(0, 'a'), assistantText(1, 'b'));
     const version = s.version;
-    push(userText(1, 'a'), assistantText(2, 'b'));
-    push(assistantText(2, 'changed?'));
+    push(userText(0, 'a'), assistantText(1, 'b'));
+    push(assistantText(1, 'changed?'));
     expect(s.messages.map((m) => m.text)).toEqual(['a', 'b']);
     expect(s.version).toBe(version);
     clock.advance(2000);
     await settle();
-    expect(rpc.callsOf('session.messages.save').flatMap((c) => c.messages.map((m) => m.seqId))).toEqual([1, 2]);
+    expect(rpc.callsOf('session.persist').map((c) => c.throughSeqId)).toEqual([1]);
   });
 
   it('updates a streamed message in place: append adds text, replace swaps it, no new message', async () => {
     const { s, push } = await started();
-    push(userText(1, 'q'));
+    push(userText(0, 'q'));
     const array = s.messages;
-    push(assistantText(2, 'Hel', 'm1', 'append'));
-    push(assistantText(3, 'lo', 'm1', 'append'), assistantText(4, ' world', 'm1', 'append'));
+    push(assistantText(1, 'Hel', 'm1', 'append'));
+    push(assistantText(2, 'lo', 'm1', 'append'), assistantText(3, ' world', 'm1', 'append'));
     expect(s.messages).toHaveLength(2);
-    expect(s.messages[1]).toMatchObject({ key: 'assistant:m1', text: 'Hello world', seqId: 2, rev: 2 });
-    push(assistantText(5, 'Final text', 'm1', 'replace'));
-    push(wire(6, { type: 'thinking', id: 'm1', text: 'same id, other kind', mode: 'append' }));
+    expect(s.messages[1]).toMatchObject({ key: 'assistant:m1', text: 'Hello world', seqId: 1, rev: 2 });
+    push(assistantText(4, 'Final text', 'm1', 'replace'));
+    push(wire(5, { type: 'thinking', id: 'm1', text: 'same id, other kind', mode: 'append' }));
     expect(s.messages.map((m) => m.text)).toEqual(['q', 'Final text', 'same id, other kind']);
     expect(s.messages).toBe(array);
   });
@@ -74,7 +74,7 @@ describe('session store: ingest', () => {
     const { rpc, store } = setup();
     rpc.handle('agent.start', () => {
       rpc.emit('agent.status', { sessionId: 's1', status: 'running' });
-      rpc.emit('agent.message', { sessionId: 's1', messages: [userText(1, 'early')] });
+      rpc.emit('agent.message', { sessionId: 's1', messages: [userText(0, 'early')] });
       return { ok: true, sessionId: 's1' };
     });
     await store.send('p1', 'early', 'claude');
@@ -85,52 +85,17 @@ describe('session store: ingest', () => {
 });
 
 describe('session store: status, cost and toasts', () => {
-  it('normalizes statuses, keeps error text, saves the record on every change', async () => {
+  it('normalizes statuses and keeps error text, storing nothing', async () => {
     const { s, rpc, toasts } = await started();
     expect(s.status).toBe('starting');
-    await settle();
     rpc.emit('agent.status', { sessionId: 's1', status: 'running' });
-    await settle();
     rpc.emit('agent.status', { sessionId: 's1', status: 'bogus' as never });
     expect(s.status).toBe('idle');
-    await settle();
     rpc.emit('agent.status', { sessionId: 's1', status: 'error', error: 'HTTP 500 from model' });
     expect(s.error).toBe('HTTP 500 from model');
     await settle();
-    expect(rpc.callsOf('session.save').map((c) => c.session.status)).toEqual(['starting', 'running', 'idle', 'error']);
     expect(toasts).toContainEqual({ kind: 'error', message: 'Agent error on alpha: HTTP 500 from model' });
-  });
-
-  it('serializes record saves, so changes during a save land as one newer save', async () => {
-    const { s, rpc } = await started();
-    await settle();
-    const slow = deferred<{ ok: boolean }>();
-    rpc.handle('session.save', () => slow.promise);
-    rpc.emit('agent.status', { sessionId: 's1', status: 'running' });
-    rpc.emit('agent.cost', { sessionId: 's1', costUsd: 0.01, inputTokens: 5, outputTokens: 6 });
-    rpc.emit('agent.status', { sessionId: 's1', status: 'done' });
-    expect(rpc.callsOf('session.save')).toHaveLength(2);
-    rpc.handle('session.save', () => ({ ok: true }));
-    slow.resolve({ ok: true });
-    await settle();
-    const saved = rpc.callsOf('session.save').map((c) => c.session);
-    expect(saved.map((r) => r.status)).toEqual(['starting', 'running', 'done']);
-    expect(saved.at(-1)).toMatchObject({ costUsd: 0.01, inputTokens: 5, outputTokens: 6, id: s.id, projectId: 'p1' });
-  });
-
-  it('saves the record again after a failed save', async () => {
-    const { rpc, clock } = await started();
-    await settle();
-    rpc.handle('session.save', () => Promise.reject(new Error('busy')));
-    rpc.emit('agent.status', { sessionId: 's1', status: 'running' });
-    await settle();
-    rpc.handle('session.save', () => ({ ok: true }));
-    clock.advance(4999);
-    await settle();
-    expect(rpc.callsOf('session.save')).toHaveLength(2);
-    clock.advance(1);
-    await settle();
-    expect(rpc.callsOf('session.save').map((c) => c.session.status)).toEqual(['starting', 'running', 'running']);
+    expect(rpc.calls.map((c) => c.method)).toEqual(['agent.start']);
   });
 
   it('says "Agent completed on <project>" on done, once, and can run again after it', async () => {
@@ -149,7 +114,7 @@ describe('session store: status, cost and toasts', () => {
 
   it('falls back to the last error event when an error status has no text', async () => {
     const { rpc, toasts, push } = await started();
-    push(wire(1, { type: 'error', message: 'quota exceeded' }));
+    push(wire(0, { type: 'error', message: 'quota exceeded' }));
     rpc.emit('agent.status', { sessionId: 's1', status: 'error' });
     expect(toasts.at(-1)).toEqual({ kind: 'error', message: 'Agent error on alpha: quota exceeded' });
   });

@@ -61,19 +61,31 @@ export interface DisplayMessage {
 
 /** Result of {@link Transcript.ingest}. */
 export interface IngestResult {
-  /** Messages not seen before, in the order applied; these are the ones to persist. */
+  /** Messages applied by this call, in seqId order; a message held back behind a gap is not in it until the gap fills. */
   fresh: WireMessage[];
   /** True when a display message was added or updated. */
   displayChanged: boolean;
+  /** True when messages are held back because a smaller seqId has not arrived: fill it with `session.sync`. */
+  gap: boolean;
 }
 
-/** Display messages of one session, deduplicated by seqId. */
+/**
+ * Display messages of one session, applied exactly once each and in seqId
+ * order, so the pane always equals what a fresh load of the same seqIds
+ * would show. seqIds are contiguous per session (the main process numbers
+ * every message), so a message past `maxSeqId + 1` means one was
+ * missed: it is held back until the missing ones arrive, never applied
+ * ahead of them.
+ */
 export class Transcript {
   /** The display messages; mutated in place, never copied. Read only. */
   readonly messages: DisplayMessage[] = [];
   private readonly indexByKey = new Map<string, number>();
-  private readonly seen = new Set<number>();
-  private highestSeqId = -1;
+  /** Every seqId up to this one is applied; -1 before the first. */
+  private contiguous = -1;
+  /** Messages past a gap, by seqId, waiting for the gap to fill. */
+  private readonly held = new Map<number, WireMessage>();
+  private readonly permissionTitles = new Map<string, string>();
 
   private latestApprovals: Approvals | undefined;
 
@@ -82,35 +94,66 @@ export class Transcript {
     return this.latestApprovals;
   }
 
-  /** Builds a transcript from stored messages, applied in seqId order, each seqId once. */
+  /** Builds a transcript from a complete stored list (`session.messages.load`): applied in seqId order, each seqId once. */
   static fromStored(wires: readonly WireMessage[]): Transcript {
     const t = new Transcript();
-    t.ingest([...wires].sort((a, b) => a.seqId - b.seqId));
+    t.ingest(wires, { complete: true });
     return t;
   }
 
-  /** Highest seqId applied, or -1. */
+  /** Highest seqId applied (every smaller one is applied too), or -1: the `afterSeqId` of a `session.sync`. */
   get maxSeqId(): number {
-    return this.highestSeqId;
+    return this.contiguous;
   }
 
-  /** True when an event with this seqId was already applied. */
+  /** Number of messages held back behind a gap. */
+  get heldCount(): number {
+    return this.held.size;
+  }
+
+  /** True when an event with this seqId was already applied or is held. */
   hasSeen(seqId: number): boolean {
-    return this.seen.has(seqId);
+    return seqId <= this.contiguous || this.held.has(seqId);
   }
 
-  /** Applies a batch: drops seqIds already seen, folds the rest into display messages. */
-  ingest(wires: readonly WireMessage[]): IngestResult {
+  /** The title of a `permission_request` this transcript holds, by request id. */
+  permissionTitle(requestId: string): string | undefined {
+    return this.permissionTitles.get(requestId);
+  }
+
+  /**
+   * Applies a batch. Seen seqIds are dropped; the rest are applied in seqId
+   * order while they continue the transcript, and held back past a gap.
+   * `complete: true` says the batch is everything the main process has after
+   * some seqId (a `session.sync` answer, or a stored transcript): it is applied
+   * whole, so a hole in it (messages lost in a crash) is accepted, not waited on.
+   */
+  ingest(wires: readonly WireMessage[], opts: { complete?: boolean } = {}): IngestResult {
     const fresh: WireMessage[] = [];
     let displayChanged = false;
-    for (const wire of wires) {
-      if (!wire || typeof wire.seqId !== 'number' || !wire.event || this.seen.has(wire.seqId)) continue;
-      this.seen.add(wire.seqId);
-      if (wire.seqId > this.highestSeqId) this.highestSeqId = wire.seqId;
+    const take = (wire: WireMessage) => {
+      this.contiguous = wire.seqId;
       fresh.push(wire);
       if (this.apply(wire)) displayChanged = true;
+    };
+    const batch = wires.filter((w) => w && typeof w.seqId === 'number' && w.event && !this.hasSeen(w.seqId));
+    if (opts.complete && batch.length > 0) {
+      const last = batch.reduce((max, w) => Math.max(max, w.seqId), -1);
+      for (const [seqId, wire] of this.held) if (seqId <= last) { batch.push(wire); this.held.delete(seqId); }
+      // Sorted, a repeated seqId follows its first copy, which moved `contiguous` to it.
+      for (const wire of sortedBySeq(batch)) if (wire.seqId > this.contiguous) take(wire);
+    } else {
+      for (const wire of sortedBySeq(batch)) {
+        if (wire.seqId <= this.contiguous) continue;
+        if (wire.seqId === this.contiguous + 1) take(wire);
+        else this.held.set(wire.seqId, wire);
+      }
     }
-    return { fresh, displayChanged };
+    for (let next = this.held.get(this.contiguous + 1); next; next = this.held.get(this.contiguous + 1)) {
+      this.held.delete(next.seqId);
+      take(next);
+    }
+    return { fresh, displayChanged, gap: this.held.size > 0 };
   }
 
   private apply({ seqId, ts, event }: WireMessage): boolean {
@@ -137,6 +180,7 @@ export class Transcript {
       case 'compaction':
         return this.put(`system:compaction:${ev.id}`, 'system', seqId, ts, ev.summary ? `Context compacted: ${ev.summary}` : 'Context compacted', false);
       case 'permission_request': {
+        this.permissionTitles.set(ev.id, ev.title);
         const permission: PermissionInfo = {
           requestId: ev.id, options: ev.options, path: ev.path ?? ev.diff?.path, tool: ev.tool, command: ev.command, diff: ev.diff, acceptsMessage: ev.acceptsMessage,
           answeredOptionId: ev.answered?.optionId,
@@ -188,4 +232,10 @@ export class Transcript {
     this.messages[i] = { key, role, seqId: prev.seqId, ts: prev.ts, text: nextText, tool, permission, toolName, isError, rev: prev.rev + 1 };
     return true;
   }
+}
+
+/** The batch in seqId order; a batch that already is (the usual case) is returned as is. */
+function sortedBySeq(wires: WireMessage[]): WireMessage[] {
+  for (let i = 1; i < wires.length; i++) if (wires[i].seqId < wires[i - 1].seqId) return [...wires].sort((a, b) => a.seqId - b.seqId);
+  return wires;
 }

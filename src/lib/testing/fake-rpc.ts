@@ -21,14 +21,15 @@ const defaults: HandlerTable = {
   'agent.prompt': () => ({ ok: true }),
   'agent.stop': () => ({ ok: true }),
   'agent.permission': () => ({ ok: true }),
-  'session.save': () => ({ ok: true }),
   'session.load': () => ({ session: null }),
-  'session.messages.save': (p) => ({ ok: true, savedThroughSeqId: Math.max(-1, ...p.messages.map((m) => m.seqId)) }),
+  'session.persist': (p) => ({ ok: true, savedThroughSeqId: p.throughSeqId }),
+  'session.sync': (p) => ({ bootId: 'boot-1', sessions: p.sessions.map(({ sessionId }) => ({ sessionId, record: null, messages: [], openPermissionIds: [] })) }),
   'session.messages.load': () => ({ messages: [] }),
   'session.list': () => ({ sessions: [] }),
   'settings.getAll': () => ({ ...DEFAULT_SETTINGS }),
   'settings.set': ({ key, value }) => ({ ...DEFAULT_SETTINGS, [key]: value }),
   'app.notify': () => ({ ok: false }),
+  'app.info': () => ({ mode: 'web' as const, notifications: { available: true } }),
 };
 
 /** Creates the fake; `handlers` override the defaults per method. */

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'bun:test';
 import { retentionLimits, sessionsToPurge, type RetainedSession } from './retention';
 
 const DAY = 24 * 60 * 60 * 1000;

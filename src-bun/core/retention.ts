@@ -1,12 +1,12 @@
 /**
- * Retention per project, as a pure rule both sides can apply: keep the newest
- * `retention_count` finished sessions and none older than `retention_days`.
- * A session that is starting or running is never purged. The main process
- * applies it to the database on every completed turn; the UI applies the same
- * rule to the sessions it holds in memory.
+ * Retention per project, as a pure rule: keep the newest `retention_count`
+ * finished sessions and none older than `retention_days`, measured on the
+ * main process's clock. A session that is starting or running is never
+ * purged. The main process applies it to the database on every completed
+ * turn and tells the UI (`session.purged`); the UI never decides retention.
  */
-import type { SessionStatus } from './events';
-import type { Settings } from './settings';
+import type { SessionStatus } from '../../src/shared/events';
+import type { Settings } from '../../src/shared/settings';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 const PROTECTED: ReadonlySet<SessionStatus> = new Set(['starting', 'running']);

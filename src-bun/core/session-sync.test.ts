@@ -1,0 +1,147 @@
+/**
+ * One writer and resync, on the main process side: `session.persist` writes
+ * only what the main process holds, through the seqId the request names;
+ * `session.sync` answers from the database plus the unwritten buffer.
+ * A real store in memory, a fake clock, no sidecar and no sleeps.
+ */
+import { describe, expect, it } from 'bun:test';
+import type { AgentEvent } from '../../src/shared/events';
+import { createFakeClock } from '../../src/shared/clock';
+import { requestSchemas } from '../../src/shared/rpc';
+import { createIngest, type Live, type Publish } from './session-ingest';
+import { createSessionSync } from './session-sync';
+import { createStore, type StoredSession } from './store';
+
+const record = (id: string): StoredSession => ({
+  id, projectId: 'p', provider: 'claude', status: 'running', reason: null, error: null, providerSessionId: null, model: null,
+  costUsd: 0.25, inputTokens: 10, outputTokens: 2, createdAt: 1, updatedAt: 1, cwd: '/p', optionsJson: '{}', sidecarPid: null, sidecarStartTicks: null,
+});
+const text = (i: number): AgentEvent => ({ type: 'text', id: `a${i}`, role: 'assistant', text: `t${i}`, mode: 'replace' });
+
+function setup(opts: { clients?: boolean } = {}) {
+  const clock = createFakeClock();
+  const store = createStore(':memory:');
+  store.projects.insert({ id: 'p', name: 'p', path: '/p', createdAt: 1 });
+  const published: Parameters<Publish>[] = [];
+  const ingest = createIngest({
+    store, clock, hasClients: () => opts.clients ?? true, log: { info() {}, warn() {}, error() {} },
+    publish: ((event, payload) => published.push([event, payload])) as Publish,
+  });
+  const live = new Map<string, Live>();
+  const sync = createSessionSync({ store, unacked: ingest.unacked, live: (id) => live.get(id) });
+  /** A session held in memory with `n` admitted (unwritten) text events, seqIds 0..n-1. */
+  function session(id: string, n: number): Live {
+    const r = record(id);
+    store.sessions.insert(r);
+    const s = { record: r, nextSeq: 0, outbox: [], flushTimer: null, awaitingInput: new Set<string>(), lastActivityAt: 0 } as unknown as Live;
+    live.set(id, s);
+    for (let i = 0; i < n; i++) ingest.admit(s, text(i));
+    return s;
+  }
+  const stored = (id: string) => store.messages.load(id).map((m) => m.seqId);
+  return { clock, store, ingest, sync, live, session, stored, published };
+}
+
+describe('session.persist: the main process writes what the request names', () => {
+  it('writes its own held messages through the named seqId and keeps holding the later ones', () => {
+    const h = setup();
+    h.session('s', 5);
+    expect(h.stored('s')).toEqual([]);
+    expect(h.ingest.persistThrough('s', 2)).toBe(2);
+    expect(h.stored('s')).toEqual([0, 1, 2]);
+    expect(h.ingest.unacked.pending('s').map((m) => m.seqId)).toEqual([3, 4]);
+    // A repeat (a lost answer, a second tab) is harmless, and a later request writes the rest.
+    expect(h.ingest.persistThrough('s', 2)).toBe(2);
+    expect(h.ingest.persistThrough('s', 4)).toBe(4);
+    expect(h.stored('s')).toEqual([0, 1, 2, 3, 4]);
+    expect(h.ingest.unacked.size).toBe(0);
+  });
+
+  it('stores the bodies and times the main process stamped, whatever the UI holds', () => {
+    const h = setup();
+    const s = h.session('s', 0);
+    h.clock.advance(1234);
+    const stamped = h.ingest.admit(s, text(7));
+    h.ingest.persistThrough('s', 0);
+    expect(h.store.messages.load('s')).toEqual([stamped]);
+    expect(stamped.ts).toBe(h.clock.now());
+  });
+
+  it('refuses an unknown session, and its request schema carries no message bodies, statuses or times', () => {
+    const h = setup();
+    expect(() => h.ingest.persistThrough('nope', 3)).toThrow('Unknown session nope');
+    const params = requestSchemas['session.persist'].params;
+    expect(params.safeParse({ sessionId: 's', throughSeqId: 3 }).success).toBe(true);
+    expect(params.safeParse({ sessionId: 's', throughSeqId: 3, messages: [{ seqId: 3, ts: 1, event: text(3) }] }).success).toBe(false);
+    expect(params.safeParse({ sessionId: 's', throughSeqId: 3, status: 'done', updatedAt: 5 }).success).toBe(false);
+    expect(Object.keys(requestSchemas)).not.toContain('session.save');
+    expect(Object.keys(requestSchemas)).not.toContain('session.messages.save');
+  });
+
+  it('writes on its own after one debounce window when no UI is attached, after three with one', () => {
+    const alone = setup({ clients: false });
+    alone.session('s', 2);
+    alone.clock.advance(alone.store.settings.getAll().persist_debounce_ms);
+    expect(alone.stored('s')).toEqual([0, 1]);
+
+    const watched = setup({ clients: true });
+    watched.session('s', 2);
+    const windowMs = watched.store.settings.getAll().persist_debounce_ms;
+    watched.clock.advance(windowMs * 3 - 1);
+    expect(watched.stored('s')).toEqual([]);
+    watched.clock.advance(1);
+    expect(watched.stored('s')).toEqual([0, 1]);
+  });
+
+  it('writes at once on a terminal status', () => {
+    const h = setup();
+    const s = h.session('s', 3);
+    h.ingest.setStatus(s, 'done', 'completed');
+    expect(h.stored('s')).toEqual([0, 1, 2]);
+    expect(h.store.sessions.get('s')).toMatchObject({ status: 'done', reason: 'completed', updatedAt: h.clock.now() });
+  });
+});
+
+describe('session.sync: answered from the database plus the unwritten buffer', () => {
+  it('returns every message after afterSeqId once, in order, across written and held ones', () => {
+    const h = setup();
+    h.session('s', 6);
+    h.ingest.persistThrough('s', 3);
+    expect(h.sync.messagesAfter('s', -1).map((m) => m.seqId)).toEqual([0, 1, 2, 3, 4, 5]);
+    expect(h.sync.messagesAfter('s', 1).map((m) => m.seqId)).toEqual([2, 3, 4, 5]);
+    expect(h.sync.messagesAfter('s', 4).map((m) => m.seqId)).toEqual([5]);
+    expect(h.sync.messagesAfter('s', 5)).toEqual([]);
+  });
+
+  it('merges by seqId when a held message was also written (a failed acknowledgement)', () => {
+    const h = setup();
+    const s = h.session('s', 3);
+    h.store.messages.save('s', h.ingest.unacked.pending('s').slice(0, 2));
+    expect(h.sync.messagesAfter('s', -1).map((m) => m.seqId)).toEqual([0, 1, 2]);
+    expect(s.nextSeq).toBe(3);
+  });
+
+  it('gives the current record and the open permission requests of a live session', () => {
+    const h = setup();
+    const s = h.session('s', 1);
+    h.ingest.onEvent(s, { type: 'permission_request', id: 'perm-1', title: 'Run ls', options: [{ optionId: 'allow', name: 'Allow', kind: 'allow_once' }] });
+    h.ingest.onEvent(s, { type: 'cost', costUsd: 0.5, inputTokens: 40, outputTokens: 9 });
+    const snap = h.sync.snapshot('s', 0);
+    expect(snap.record).toMatchObject({ id: 's', status: 'running', costUsd: 0.5, inputTokens: 40, outputTokens: 9 });
+    expect(snap.record).not.toHaveProperty('cwd');
+    expect(snap.messages.map((m) => m.event.type)).toEqual(['permission_request']);
+    expect(snap.openPermissionIds).toEqual(['perm-1']);
+    h.ingest.onEvent(s, { type: 'status', status: 'done', reason: 'completed' });
+    expect(h.sync.snapshot('s', 0)).toMatchObject({ record: { status: 'done' }, openPermissionIds: [] });
+  });
+
+  it('answers a session only in the database from the database, and a gone session with record null', () => {
+    const h = setup();
+    h.session('s', 2);
+    h.ingest.setStatus(h.live.get('s')!, 'done', 'completed');
+    h.live.delete('s');
+    expect(h.sync.snapshot('s', -1)).toMatchObject({ record: { status: 'done' }, openPermissionIds: [] });
+    expect(h.sync.snapshot('s', -1).messages.map((m) => m.seqId)).toEqual([0, 1]);
+    expect(h.sync.snapshot('gone', 3)).toEqual({ sessionId: 'gone', record: null, messages: [], openPermissionIds: [] });
+  });
+});
