@@ -9,6 +9,7 @@ import { mkdirSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { groupMembers, readStat } from '../../src-bun/core/process-tree';
 import { agentEnv, scratch, startCorral, type CorralProcess } from '../e2e/harness';
+import { APPEND_FILE } from '../model-server/scenarios';
 import { startModelServer, type ModelServer } from '../model-server/server';
 import { connect, type Client } from './rpc-client';
 
@@ -170,6 +171,49 @@ const cases: Case[] = [
       check(errorAfterMs < 1000, `error after ${errorAfterMs} ms`);
       check(missing === 0, `${missing} received messages not persisted`);
       return `error after ${errorAfterMs} ms ("${String(err.payload.error).slice(0, 60)}…"), ${seen.length} received msgs all persisted`;
+    },
+  },
+  {
+    name: 'crash after a tool call',
+    async run() {
+      const { corral, client, dataDir } = await boot();
+      const p = await project(client, 'toolcrash');
+      const requests = (followUp: boolean) => model.requests.filter((r) => r.scenario === 'append-then-stall' && r.isToolResultFollowUp === followUp).length;
+      const [freshBefore, followUpsBefore] = [requests(false), requests(true)];
+      const res = await client.request('agent.start', {
+        projectId: p.id, provider: 'claude', prompt: 'Append a line [scenario:append-then-stall]', options: { permissionMode: 'bypassPermissions' },
+      });
+      if (!res.ok) throw new Error(res.error);
+      const { sessionId } = res;
+      // The command ran and its result reached the model, which holds the turn open: kill now, mid-turn.
+      for (let waited = 0; requests(true) === followUpsBefore; waited += 100) {
+        check(waited < 60_000, 'the tool result never reached the model');
+        await Bun.sleep(100);
+      }
+      const { db } = readDb(dataDir);
+      const pid = (db.query('SELECT sidecar_pid AS pid FROM sessions WHERE id = ?').get(sessionId) as { pid: number }).pid;
+      db.close();
+      const killedAt = Date.now();
+      process.kill(-pid, 'SIGKILL');
+      const interrupted = await client.waitFor(statusIs(sessionId, 'interrupted'), 5000);
+      const interruptedAfterMs = interrupted.at - killedAt;
+      await Bun.sleep(7500); // past all three recovery backoffs (1 + 2 + 4 s): a blind replay would have happened
+      const resent = requests(false) - freshBefore - 1;
+      const lines = () => readFileSync(join(p.dir, APPEND_FILE), 'utf8').split('\n').filter(Boolean).length;
+      const linesBefore = lines();
+      const before = model.requests.length;
+      const cont = await client.request('agent.prompt', { sessionId, prompt: 'Continue where you left off.' });
+      check(cont.ok, `Continue refused: ${JSON.stringify(cont)}`);
+      await client.waitFor(statusIs(sessionId, 'done'));
+      const resumed = (model.requests[before]?.historyTurns ?? 0) > 0;
+      const linesAfter = lines();
+      client.close();
+      await corral.stop('SIGTERM');
+      check(String(interrupted.payload.error).includes('Interrupted after: Bash'), `status text: ${interrupted.payload.error}`);
+      check(resent === 0, `${resent} prompts re-sent`);
+      check(linesBefore === 1 && linesAfter === 1, `file has ${linesBefore} line(s) after the crash, ${linesAfter} after Continue`);
+      check(resumed, 'Continue did not resume the Claude session');
+      return `interrupted ${interruptedAfterMs} ms after the group SIGKILL, 0 prompts re-sent in 7.5 s, file has 1 line; Continue resumed the Claude session, still 1 line`;
     },
   },
   ...(['http500', 'prompt-too-long'] as const).map((scenario): Case => ({
