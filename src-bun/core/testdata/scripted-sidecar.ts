@@ -16,7 +16,8 @@
  *   env <KEY>     replies with the value of KEY in its environment
  *   fuzz <N> <S>  N lines, seed S: valid texts (ids v0, v1, …) among random, truncated, mutated, unknown and oversized lines
  */
-import { appendFileSync, closeSync, existsSync, writeFileSync } from 'node:fs';
+import { dlopen, FFIType } from 'bun:ffi';
+import { appendFileSync, existsSync, readdirSync, readlinkSync, writeFileSync } from 'node:fs';
 import { readLines } from '../../ndjson/line-reader';
 
 const out = (o: unknown) => process.stdout.write(JSON.stringify(o) + '\n');
@@ -36,7 +37,17 @@ await readLines(Bun.stdin.stream(), {
     const [word, ...rest] = String(cmd.prompt).split(' ');
     if (word === 'vanish') process.exit(7);
     if (word === 'mute') {
-      closeSync(1);
+      // Close every descriptor of the stdout pipe with libc's close(2): Bun keeps duplicates of fd 1,
+      // and Bun 1.3's fs.closeSync(1) leaves stdio open.
+      const libc = dlopen('libc.so.6', { close: { args: [FFIType.i32], returns: FFIType.i32 } });
+      const pipe = readlinkSync('/proc/self/fd/1');
+      for (const fd of readdirSync('/proc/self/fd')) {
+        try {
+          if (readlinkSync(`/proc/self/fd/${fd}`) === pipe) libc.symbols.close(Number(fd));
+        } catch {
+          // The directory's own descriptor is gone once listed.
+        }
+      }
       setInterval(() => {}, 1000);
       return;
     }
