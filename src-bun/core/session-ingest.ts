@@ -161,6 +161,8 @@ export function createIngest(deps: {
       case 'init':
         s.record = { ...s.record, providerSessionId: event.providerSessionId, model: event.model ?? s.record.model };
         store.sessions.update(s.record.id, { providerSessionId: event.providerSessionId, model: s.record.model });
+        // The pane header says when tools run without asking (bypass, unattended): only such an init is shown and stored.
+        if (event.approvals && event.approvals.policy !== 'ask') admit(s, event);
         return;
       case 'cost':
         return addCost(s, event);

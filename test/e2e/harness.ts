@@ -3,12 +3,14 @@
  * process, the real agent CLIs it runs, the scripted model server on
  * 127.0.0.1, and Debian's Chromium driven by playwright-core.
  */
+import { Database } from 'bun:sqlite';
 import { afterAll, beforeAll } from 'bun:test';
 import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { readLines } from '../../src-bun/ndjson/line-reader';
+import type { PermissionMode } from '../../src/shared/providers';
 import { claudeOfflineVars } from '../agent-env';
 import { startModelServer, type ModelServer, type ModelServerOptions } from '../model-server/server';
 
@@ -87,19 +89,33 @@ export type E2eSuite = {
   restartCorral(): Promise<CorralProcess>;
 };
 
+/** Writes settings straight into the Corral database of `dataDir` (read on every session start). */
+export function putSettings(dataDir: string, values: Record<string, unknown>): void {
+  const db = new Database(join(dataDir, 'corral.db'));
+  const put = db.query('INSERT INTO settings (key, value_json) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value_json = excluded.value_json');
+  for (const [key, value] of Object.entries(values)) put.run(key, JSON.stringify(value));
+  db.close();
+}
+
 /**
  * Registers the `beforeAll`/`afterAll` hooks of an e2e test file: starts the
  * scripted model server (with `model` options), makes a scratch folder named
  * after `name` with an empty folder for each of `projects`, starts Corral
  * with Claude Code's offline environment (plus `extraEnv`, given the model
- * server and the scratch folder), calls `corralStarted`, then opens Chromium.
- * Afterwards all of it is closed and the scratch folder removed.
+ * server and the scratch folder), sets the default `permissionMode`, calls
+ * `corralStarted`, then opens Chromium. Afterwards all of it is closed and
+ * the scratch folder removed.
+ *
+ * `permissionMode` defaults to `bypassPermissions`: under any other mode
+ * Claude Code asks before Bash, and a suite that does not test permission
+ * cards would wait on one forever.
  */
 export function e2eSuite(opts: {
   name: string;
   projects: string[];
   model?: ModelServerOptions;
   extraEnv?: (model: ModelServer, root: string) => Record<string, string>;
+  permissionMode?: PermissionMode;
   corralStarted?: () => void;
 }): E2eSuite {
   let model: ModelServer | undefined;
@@ -120,6 +136,7 @@ export function e2eSuite(opts: {
     for (const name of opts.projects) mkdirSync(dir(name));
     env = { ...agentEnv(model.url, dir('home')), ...opts.extraEnv?.(model, root) };
     corral = await startCorral({ dataDir: dataDir(), env });
+    putSettings(dataDir(), { permission_mode: opts.permissionMode ?? 'bypassPermissions' });
     opts.corralStarted?.();
     browser = await openBrowser();
   });

@@ -73,6 +73,8 @@ describe('providers end to end', () => {
     expect(await log(p).locator('[data-role="tool-call"]').count()).toBe(1);
     expect(readFileSync(join(project('codexp'), 'corral-ok.txt'), 'utf8')).toBe('corral-ok\n');
     expect(storedSessionId('codexp')).toMatch(/^[0-9a-f-]{36}$/);
+    // `codex exec` has no approval channel: the header says Codex runs unattended, and in which sandbox.
+    await waitForText(p.getByRole('note', { name: 'Approvals' }), 'Unattended: Codex runs without asking in the workspace-write sandbox');
   }, T);
 
   it('ACP: asks permission in the pane, and the approved write really happens', async () => {
