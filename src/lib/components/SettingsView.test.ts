@@ -98,3 +98,15 @@ describe('SettingsView', () => {
     expect(closed()).toBe(1);
   });
 });
+
+describe('SettingsView notifications', () => {
+  it('says when the desktop cannot show OS notifications, with the reason, and nothing while they work', async () => {
+    const t = await renderSettings();
+    expect(screen.queryByRole('note')).toBeNull();
+    t.stores.os.hostUnavailable('notify-send was not found; install libnotify-bin (apt-get install libnotify-bin)');
+    flushSync();
+    expect(screen.getByRole('note').textContent).toBe(
+      'OS notifications are unavailable: notify-send was not found; install libnotify-bin (apt-get install libnotify-bin). In-app toasts and the notification center keep working.',
+    );
+  });
+});

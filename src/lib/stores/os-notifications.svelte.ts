@@ -21,9 +21,11 @@ export interface OsNotifierDeps {
   /** True while the user looks at the app: then the toast is enough. */
   isFocused: () => boolean;
   /** Asks the host app to notify (`app.notify`); resolves ok:false when it cannot (web mode). */
-  host?: (n: { title: string; body: string }) => Promise<{ ok: boolean }>;
+  host?: (n: { title: string; body: string }) => Promise<{ ok: boolean; reason?: string }>;
   /** The browser's Notification API, if any. */
   browser?: BrowserNotifications | null;
+  /** Called once, when the host first reports that it cannot show OS notifications (e.g. no notify-send). */
+  onUnavailable?: (reason: string) => void;
 }
 
 /** The notifier's public face. */
@@ -34,6 +36,10 @@ export interface OsNotifier {
   requestPermission(): Promise<void>;
   /** Raises an OS notification for a toast, if the app is not focused. */
   notify(toast: Pick<Toast, 'kind' | 'message' | 'key'>): void;
+  /** Why the host cannot show OS notifications, reactive; null while they work (or nothing failed yet). */
+  readonly unavailable: string | null;
+  /** The host reports it cannot notify (`app.info` at boot, or a failed `app.notify`). Only the first report calls `onUnavailable`. */
+  hostUnavailable(reason: string): void;
 }
 
 const TITLES: Record<Toast['kind'], string> = { success: 'Corral', info: 'Corral', warning: 'Corral: attention', error: 'Corral: error' };
@@ -42,6 +48,12 @@ const TITLES: Record<Toast['kind'], string> = { success: 'Corral', info: 'Corral
 export function createOsNotifier(deps: OsNotifierDeps): OsNotifier {
   const browser = deps.browser ?? null;
   let permission = $state<OsPermission>(browser ? browser.permission : 'unsupported');
+  let unavailable = $state<string | null>(null);
+  function hostUnavailable(reason: string) {
+    if (unavailable !== null) return;
+    unavailable = reason;
+    deps.onUnavailable?.(reason);
+  }
 
   function showInBrowser(title: string, body: string, tag: string | null) {
     if (!browser || browser.permission !== 'granted') return;
@@ -56,6 +68,10 @@ export function createOsNotifier(deps: OsNotifierDeps): OsNotifier {
     get permission() {
       return permission;
     },
+    get unavailable() {
+      return unavailable;
+    },
+    hostUnavailable,
     async requestPermission() {
       if (!browser) return;
       try {
@@ -69,7 +85,12 @@ export function createOsNotifier(deps: OsNotifierDeps): OsNotifier {
       const title = TITLES[toast.kind];
       if (!deps.host) return showInBrowser(title, toast.message, toast.key);
       deps.host({ title, body: toast.message }).then(
-        (res) => res.ok || showInBrowser(title, toast.message, toast.key),
+        (res) => {
+          if (res.ok) return;
+          // The desktop host failed to show it (it says why); web mode answers without a reason.
+          if (res.reason) hostUnavailable(res.reason);
+          showInBrowser(title, toast.message, toast.key);
+        },
         () => showInBrowser(title, toast.message, toast.key),
       );
     },

@@ -62,3 +62,31 @@ describe('OS notifications', () => {
     expect(browser.shown.map((n) => n.body)).toEqual(['web mode answers ok:false']);
   });
 });
+
+describe('OS notifications the desktop cannot show', () => {
+  it('records the reason from a failed app.notify, reports it once, and keeps notifying through the host', async () => {
+    const reasons: string[] = [];
+    let calls = 0;
+    const os = createOsNotifier({
+      isFocused: () => false,
+      host: async () => (calls++, { ok: false, reason: 'notify-send failed (exit 1: no daemon)' }),
+      onUnavailable: (r) => reasons.push(r),
+    });
+    expect(os.unavailable).toBeNull();
+    os.notify({ kind: 'error', message: 'Agent error on alpha', key: null });
+    os.notify({ kind: 'success', message: 'Agent completed on alpha', key: null });
+    await settle();
+    expect(calls).toBe(2);
+    expect(os.unavailable).toBe('notify-send failed (exit 1: no daemon)');
+    expect(reasons).toEqual(['notify-send failed (exit 1: no daemon)']);
+  });
+
+  it('takes the reason from app.info at boot, and a later report does not repeat it', () => {
+    const reasons: string[] = [];
+    const os = createOsNotifier({ isFocused: () => true, onUnavailable: (r) => reasons.push(r) });
+    os.hostUnavailable('notify-send was not found; install libnotify-bin');
+    os.hostUnavailable('notify-send failed (exit 1)');
+    expect(os.unavailable).toBe('notify-send was not found; install libnotify-bin');
+    expect(reasons).toEqual(['notify-send was not found; install libnotify-bin']);
+  });
+});
