@@ -92,6 +92,13 @@ function text(textValue: string): ScriptedReply {
   return { kind: 'stream', blocks: [{ type: 'text', text: textValue }], stop: 'end_turn' };
 }
 
+/** The `slow` stream: "tick N" pieces every `slowDeltaMs` for `arg` seconds (or `slowDefaultSeconds`). */
+function slowText(arg: string | undefined, options: ScenarioOptions): ScriptedReply {
+  const seconds = Number(arg);
+  const durationMs = 1000 * (Number.isFinite(seconds) && seconds > 0 ? seconds : options.slowDefaultSeconds ?? 10);
+  return { kind: 'stream', blocks: [{ type: 'text', text: 'tick ' }], stop: 'end_turn', pacing: { deltaMs: options.slowDeltaMs ?? 200, durationMs } };
+}
+
 /** Reply to a fresh prompt whose scenario calls one tool; `text` fallback when the tool is not offered. */
 function callOrFallback(lead: ScriptedBlock[], call: ScriptedBlock | undefined): ScriptedReply {
   if (!call) return { kind: 'stream', blocks: [...lead, { type: 'text', text: FINAL_TEXT.noTool }], stop: 'end_turn' };
@@ -115,11 +122,8 @@ export function replyFor(turn: ParsedTurn, options: ScenarioOptions = {}): Scrip
       };
     case 'silent':
       return { kind: 'stream', blocks: [], stop: 'end_turn', stall: true };
-    case 'slow': {
-      const seconds = Number(arg);
-      const durationMs = 1000 * (Number.isFinite(seconds) && seconds > 0 ? seconds : options.slowDefaultSeconds ?? 10);
-      return { kind: 'stream', blocks: [{ type: 'text', text: 'tick ' }], stop: 'end_turn', pacing: { deltaMs: options.slowDeltaMs ?? 200, durationMs } };
-    }
+    case 'slow':
+      return slowText(arg, options);
     case 'text':
       return text(arg?.startsWith('unknown:') ? `Unknown scenario "${arg.slice(8)}". ${FINAL_TEXT.text}` : FINAL_TEXT.text);
     case 'tool-error':
@@ -139,6 +143,11 @@ export function replyFor(turn: ParsedTurn, options: ScenarioOptions = {}): Scrip
       // The command runs, then the turn hangs: a crash now is a crash after a tool call, before the turn ended.
       if (turn.isToolResultFollowUp) return { kind: 'stream', blocks: [], stop: 'end_turn', stall: true };
       return callOrFallback([], shellCall(turn.toolNames, APPEND_COMMAND, 'Append a line to a file'));
+    case 'tool-slow': {
+      // A tool call, then a long paced answer: a turn that stays mid-stream after its tool ran.
+      if (!turn.isToolResultFollowUp) return callOrFallback([], shellCall(turn.toolNames, OK_COMMAND, 'Write and print corral-ok'));
+      return slowText(arg, options);
+    }
     case 'web-search':
       if (!turn.toolNames.includes('web_search')) return text(FINAL_TEXT.noTool);
       return { kind: 'stream', blocks: [{ type: 'tool_use', name: 'web_search', input: { query: WEB_SEARCH_QUERY } }, { type: 'text', text: FINAL_TEXT.webSearch }], stop: 'end_turn' };

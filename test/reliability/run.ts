@@ -11,6 +11,7 @@ import { groupMembers, readStat } from '../../src-bun/core/process-tree';
 import { agentEnv, scratch, startCorral, type CorralProcess } from '../e2e/harness';
 import { APPEND_FILE } from '../model-server/scenarios';
 import { startModelServer, type ModelServer } from '../model-server/server';
+import { startTcpProxy } from '../e2e/tcp-proxy';
 import { connect, type Client } from './rpc-client';
 
 type Case = { name: string; run(): Promise<string> };
@@ -235,6 +236,49 @@ const cases: Case[] = [
       return `clean error "${String(err.payload.error).split('\n')[0].slice(0, 70)}", model requests ${requests}, no retry`;
     },
   })),
+  {
+    name: 'blip: 5 s network drop during a turn with a tool call',
+    async run() {
+      const { corral, client: setup } = await boot();
+      const p = await project(setup, 'blip');
+      setup.close();
+      // The client reaches Corral through a proxy on [::1] with Corral's own port (an origin Corral accepts).
+      const port = Number(new URL(corral.url).port);
+      const proxy = await startTcpProxy(port, { listenHost: '::1', listenPort: port });
+      const proxied = corral.url.replace('127.0.0.1', '[::1]');
+      try {
+        const before = await connect(proxied, DEBOUNCE_MS);
+        const sessionId = await start(before, p.id, 'Check, then talk slowly [scenario:tool-slow:6]');
+        await before.waitFor(statusIs(sessionId, 'running'));
+        const held = () => messagesOf(before, sessionId);
+        const rowsBefore = held().length;
+        await proxy.blip(5000);
+        const linkBack = Date.now();
+        before.close();
+        // Reconnect and catch up as the UI does: everything after the last seqId held, then live events.
+        const after = await connect(proxied, DEBOUNCE_MS);
+        const lastSeq = held().reduce((max, m) => Math.max(max, m.seqId), -1);
+        const { sessions: [snap] } = await after.request('session.sync', { sessions: [{ sessionId, afterSeqId: lastSeq }] });
+        const healMs = Date.now() - linkBack;
+        const missed = snap.messages.length;
+        await after.waitFor(statusIs(sessionId, 'done'), 30_000).catch(() => null);
+        const bySeq = new Map([...held(), ...snap.messages, ...messagesOf(after, sessionId)].map((m) => [m.seqId, m]));
+        const healed = [...bySeq.keys()].sort((a, b) => a - b);
+        const fresh = (await after.request('session.messages.load', { sessionId })).messages.map((m) => m.seqId);
+        const status = (await after.request('session.sync', { sessions: [{ sessionId, afterSeqId: Number.MAX_SAFE_INTEGER }] })).sessions[0].record?.status;
+        after.close();
+        check(snap.record?.status === 'running' || snap.record?.status === 'done', `status after the drop: ${snap.record?.status}`);
+        check(missed > 0, 'nothing was missed during the drop: the drop came too late to test anything');
+        check(snap.messages.some((m) => m.event.type === 'tool_result'), 'the tool result published during the drop was not in the catch-up');
+        check(JSON.stringify(healed) === JSON.stringify(fresh), `healed seqIds ${JSON.stringify(healed)} != fresh load ${JSON.stringify(fresh)}`);
+        check(status === 'done', `ended ${status}`);
+        return `msgs before ${rowsBefore}, missed during the drop ${missed} (tool result included), after ${healed.length} = fresh load ${fresh.length}, reconnected and caught up ${healMs} ms after the link came back, status ${status}`;
+      } finally {
+        await proxy.close();
+        await corral.stop('SIGTERM');
+      }
+    },
+  },
   {
     name: 'idle reaper with a 2 s timeout',
     async run() {

@@ -60,13 +60,14 @@ export function createSessionResync(deps: ResyncDeps): SessionResync {
   /** True while an answer is applied: a gap it leaves is not chased in a loop. */
   let applying = false;
 
-  async function sync(list: SessionState[], replace: boolean): Promise<void> {
+  /** Syncs `list`; `learnBoot` sends a request even with no session to name, to learn the bootId (on connect). */
+  async function sync(list: SessionState[], replace: boolean, learnBoot = false): Promise<void> {
     const targets: SessionState[] = [];
     for (const s of list) {
       if (inFlight.has(s.id)) again.add(s.id);
       else targets.push(s);
     }
-    for (let i = 0; i < targets.length || (i === 0 && bootId === null); i += MAX_SYNC_SESSIONS) {
+    for (let i = 0; i < targets.length || (i === 0 && learnBoot); i += MAX_SYNC_SESSIONS) {
       await syncBatch(targets.slice(i, i + MAX_SYNC_SESSIONS), replace);
     }
     const rerun = [...again].map((id) => deps.lookup(id)).filter((s): s is SessionState => !!s && !inFlight.has(s.id));
@@ -128,7 +129,7 @@ export function createSessionResync(deps: ResyncDeps): SessionResync {
   }
 
   return {
-    all: () => sync([...deps.sessions()], false),
+    all: () => sync([...deps.sessions()], false, true),
     gap(s) {
       if (!applying) void sync([s], false);
     },

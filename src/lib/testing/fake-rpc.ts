@@ -23,7 +23,8 @@ const defaults: HandlerTable = {
   'agent.permission': () => ({ ok: true }),
   'session.load': () => ({ session: null }),
   'session.persist': (p) => ({ ok: true, savedThroughSeqId: p.throughSeqId }),
-  'session.sync': (p) => ({ bootId: 'boot-1', sessions: p.sessions.map(({ sessionId }) => ({ sessionId, record: null, messages: [], openPermissionIds: [] })) }),
+  // Answers nothing by default: a test that exercises resync scripts the snapshots it needs.
+  'session.sync': () => ({ bootId: 'boot-1', sessions: [] }),
   'session.messages.load': () => ({ messages: [] }),
   'session.list': () => ({ sessions: [] }),
   'settings.getAll': () => ({ ...DEFAULT_SETTINGS }),

@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { createFakeClock } from '../../shared/clock';
+import { createSocketFactory } from '../testing/fake-websocket';
+import { createElectrobunRpcClient } from './electrobun-client';
+import { createEventGuard } from './event-guard';
+import { createWebSocketTransport } from './websocket-transport';
+
+const good = { sessionId: 's1', messages: [{ seqId: 0, ts: 1, event: { type: 'text', id: 'u0', role: 'user', text: 'hi' } }] };
+
+describe('incoming events are checked against the contract', () => {
+  it('passes a valid event parsed (defaults applied) and drops, counts and logs a malformed one', () => {
+    const lines: string[] = [];
+    const guard = createEventGuard((l) => lines.push(l));
+    expect(guard.check('agent.message', good)).toEqual({ ok: true, payload: { sessionId: 's1', messages: [{ seqId: 0, ts: 1, event: { type: 'text', id: 'u0', role: 'user', text: 'hi', mode: 'replace' } }] } });
+    expect(guard.check('agent.message', { sessionId: 's1', messages: [{ seqId: -1, ts: 1, event: { type: 'text' } }] })).toEqual({ ok: false });
+    expect(guard.check('agent.status', { sessionId: 's1', status: 'exploded' })).toEqual({ ok: false });
+    expect(guard.check('agent.cost', { sessionId: 's1', costUsd: 'free' })).toEqual({ ok: false });
+    expect(guard.check('session.purged', { projectId: 'p1' })).toEqual({ ok: false });
+    expect(guard.dropped).toEqual({ 'agent.message': 1, 'agent.status': 1, 'agent.cost': 1, 'session.purged': 1 });
+    expect(lines).toHaveLength(4);
+    expect(lines[0]).toMatch(/^rpc: dropped a malformed agent\.message event \(1 so far\): messages\.0\./);
+  });
+
+  it('never hands a malformed event to a listener, over the web-mode transport', () => {
+    const sockets = createSocketFactory();
+    const { transport } = createWebSocketTransport({ url: 'ws://h/rpc', clock: createFakeClock(), connect: sockets.connect });
+    const warned: string[] = [];
+    const { rpc, client, guard } = createElectrobunRpcClient({ warn: (l) => warned.push(l) });
+    rpc.setTransport(transport);
+    sockets.last.serverOpen();
+    const seen: unknown[] = [];
+    client.on('agent.message', (p) => seen.push(p.messages.map((m) => m.seqId)));
+    sockets.last.serverSend({ type: 'message', id: 'agent.message', payload: { sessionId: 's1', messages: [{ seqId: 'one', ts: 1, event: {} }] } });
+    sockets.last.serverSend({ type: 'message', id: 'agent.message', payload: good });
+    expect(seen).toEqual([[0]]);
+    expect(guard.dropped['agent.message']).toBe(1);
+    expect(warned).toHaveLength(1);
+  });
+});

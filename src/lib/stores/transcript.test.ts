@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest';
+import { assistantText, userText, wire } from '../testing/wire';
+import { Transcript } from './transcript';
+
+const texts = (t: Transcript) => t.messages.map((m) => m.text);
+
+describe('Transcript: each seqId once, in order', () => {
+  it('drops duplicates, within a batch and across batches', () => {
+    const t = new Transcript();
+    expect(t.ingest([userText(0, 'a'), userText(0, 'a'), assistantText(1, 'b', 'm', 'append')]).fresh.map((w) => w.seqId)).toEqual([0, 1]);
+    expect(t.ingest([assistantText(1, 'b', 'm', 'append'), assistantText(2, 'c', 'm', 'append')]).fresh.map((w) => w.seqId)).toEqual([2]);
+    expect(texts(t)).toEqual(['a', 'bc']);
+  });
+
+  it('orders a batch that arrives out of order', () => {
+    const t = new Transcript();
+    const r = t.ingest([assistantText(2, 'c'), userText(0, 'a'), assistantText(1, 'b')]);
+    expect(r).toMatchObject({ gap: false });
+    expect(texts(t)).toEqual(['a', 'b', 'c']);
+    expect(t.maxSeqId).toBe(2);
+  });
+
+  it('holds back what follows a gap, reports it, and applies it in order once the gap fills', () => {
+    const t = new Transcript();
+    t.ingest([userText(0, 'a')]);
+    const r = t.ingest([assistantText(3, 'd'), assistantText(4, 'e')]);
+    expect(r).toEqual({ fresh: [], displayChanged: false, gap: true });
+    expect([t.maxSeqId, t.heldCount, texts(t)]).toEqual([0, 2, ['a']]);
+    // A held seqId is not applied twice when it comes again.
+    expect(t.ingest([assistantText(3, 'd')]).fresh).toEqual([]);
+    const filled = t.ingest([assistantText(1, 'b'), assistantText(2, 'c')]);
+    expect(filled.fresh.map((w) => w.seqId)).toEqual([1, 2, 3, 4]);
+    expect([filled.gap, t.maxSeqId, t.heldCount]).toEqual([false, 4, 0]);
+    expect(texts(t)).toEqual(['a', 'b', 'c', 'd', 'e']);
+  });
+
+  it('streams into one message in seqId order even when its deltas arrive out of order across a gap', () => {
+    const t = new Transcript();
+    t.ingest([assistantText(0, 'Hel', 'm', 'append')]);
+    t.ingest([assistantText(2, ' world', 'm', 'append')]);
+    expect(texts(t)).toEqual(['Hel']);
+    t.ingest([assistantText(1, 'lo', 'm', 'append')]);
+    expect(texts(t)).toEqual(['Hello world']);
+  });
+
+  it('takes a complete answer (session.sync) whole, with what was held, and accepts a hole in it', () => {
+    const t = new Transcript();
+    t.ingest([userText(0, 'a')]);
+    t.ingest([assistantText(5, 'f')]);
+    // The main process lost 2 in a crash: its answer after 0 is 1, 3, 4 (and 5 again).
+    const r = t.ingest([assistantText(1, 'b'), assistantText(3, 'd'), assistantText(4, 'e'), assistantText(5, 'f')], { complete: true });
+    expect(r.fresh.map((w) => w.seqId)).toEqual([1, 3, 4, 5]);
+    expect([r.gap, t.maxSeqId, texts(t)]).toEqual([false, 5, ['a', 'b', 'd', 'e', 'f']]);
+  });
+
+  it('a stored transcript equals the same messages arriving live in order', () => {
+    const wires = [userText(0, 'q'), wire(1, { type: 'tool_call', id: 'c', name: 'Bash', input: {}, command: 'ls' }), wire(2, { type: 'tool_result', id: 'c', output: 'x', isError: false }), assistantText(3, 'done')];
+    const live = new Transcript();
+    for (const w of wires) live.ingest([w]);
+    const stored = Transcript.fromStored([...wires].reverse());
+    expect(stored.messages.map(({ key, role, text }) => ({ key, role, text }))).toEqual(live.messages.map(({ key, role, text }) => ({ key, role, text })));
+  });
+
+  it('keeps the titles of permission requests for a resync to name them', () => {
+    const t = Transcript.fromStored([wire(0, { type: 'permission_request', id: 'p1', title: 'Run ls?', options: [] })]);
+    expect(t.permissionTitle('p1')).toBe('Run ls?');
+    expect(t.permissionTitle('nope')).toBeUndefined();
+  });
+});
