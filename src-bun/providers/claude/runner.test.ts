@@ -165,6 +165,14 @@ describe('Claude runner permission prompts with the real Claude Code CLI', () =>
     expect(readFileSync(join(edits.cwd, WRITE_FILE.name), 'utf8')).toBe(WRITE_FILE.content);
   });
 
+  it('asks before Bash under acceptEdits, also for a command that only writes inside the project', async () => {
+    const cfg = config('bash-accept', 'acceptEdits');
+    const runner = suite.track(createClaudeRunner(cfg));
+    const denied = await turn(runner, 'Check the shell works.', undefined, answering(runner, 'deny'));
+    expect(ofType(denied.events, 'permission_request')[0]).toMatchObject({ tool: 'Bash', command: OK_COMMAND });
+    expect(existsSync(join(cfg.cwd, 'corral-ok.txt'))).toBe(false);
+  });
+
   it('asks nothing under bypassPermissions and says so in init', async () => {
     const cfg = config('bypass', 'bypassPermissions');
     const runner = suite.track(createClaudeRunner(cfg));

@@ -50,7 +50,10 @@ export function claudeOptions(
     cwd: config.cwd,
     env,
     abortController,
-    permissionMode: config.permissionMode,
+    // Claude Code's own acceptEdits also approves shell commands that only touch the project
+    // (`echo x > file`) without consulting canUseTool. Run it in `default`, so every non-read
+    // call reaches the policy, which then lets edits run (claudeDecision).
+    permissionMode: config.permissionMode === 'acceptEdits' ? 'default' : config.permissionMode,
     // Stream text and thinking as it is generated (stream_event deltas), not one block at the end.
     includePartialMessages: true,
     systemPrompt: { type: 'preset', preset: 'claude_code', ...(config.systemPrompt ? { append: config.systemPrompt } : {}) },
