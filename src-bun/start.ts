@@ -15,6 +15,8 @@ import { launchDesktop } from './desktop/launch';
 import { runWeb } from './web/index';
 
 const root = join(import.meta.dir, '..');
+/** The project folder `electrobun dev` runs in: this repo, or CORRAL_DESKTOP_ROOT (tests point it at a copy with a broken core). */
+const desktopRoot = process.env.CORRAL_DESKTOP_ROOT || root;
 
 /** Why the desktop window cannot open here, or null when it can be tried. */
 export function desktopBlocker(env: Record<string, string | undefined> = process.env, platform = process.platform): string | null {
@@ -39,11 +41,11 @@ async function alreadyRunning(dataDir: string): Promise<{ message: string; code:
 
 /** Runs the desktop app; returns its exit code, or the reason to fall back to the web mode. */
 async function runDesktop(args: WebArgs): Promise<{ code: number } | { fallback: string }> {
-  const cli = join(root, 'node_modules', '.bin', 'electrobun');
+  const cli = join(desktopRoot, 'node_modules', '.bin', 'electrobun');
   if (!existsSync(cli)) return { fallback: 'the electrobun CLI is not installed (run npm install)' };
   const timeoutMs = Number(process.env.CORRAL_DESKTOP_TIMEOUT_MS) || 20_000;
   // `electrobun dev` downloads Electrobun's native core from GitHub on first use; without internet it fails and we fall back.
-  const launch = await launchDesktop({ argv: [cli, 'dev'], cwd: root, env: { ...process.env, CORRAL_DATA_DIR: args.dataDir }, timeoutMs });
+  const launch = await launchDesktop({ argv: [cli, 'dev'], cwd: desktopRoot, env: { ...process.env, CORRAL_DATA_DIR: args.dataDir }, timeoutMs });
   if (launch.kind === 'already-running') {
     console.log(`Corral: ${launch.message}`);
     return { code: 3 };

@@ -71,9 +71,9 @@ export async function launchDesktop(opts: LaunchOptions): Promise<LaunchResult> 
   async function stopApp(appPid: number, graceMs = 15_000): Promise<number> {
     signal(appPid, 'SIGTERM');
     const code = await Promise.race([exited, Bun.sleep(graceMs).then(() => null)]);
-    if (code !== null) return code;
+    // Whatever is still in the group once the CLI is gone (or after the grace) is a straggler.
     signal(-pgid, 'SIGKILL');
-    return exited;
+    return code ?? exited;
   }
 
   const result = await first;
@@ -81,8 +81,9 @@ export async function launchDesktop(opts: LaunchOptions): Promise<LaunchResult> 
   if (result.kind === 'ready') return result;
   // Failed, timed out or refused: end whatever it started before anyone serves the web mode instead.
   signal(-pgid, 'SIGTERM');
-  const code = await Promise.race([exited, Bun.sleep(3000).then(() => null)]);
-  if (code === null) signal(-pgid, 'SIGKILL');
+  await Promise.race([exited, Bun.sleep(3000)]);
+  // The CLI may be gone while a child that ignores SIGTERM (a hung launcher) lives on in its group.
+  signal(-pgid, 'SIGKILL');
   await exited;
   if (result.kind === 'exit') {
     return { kind: 'failed', reason: `the desktop app exited with code ${result.code} before its window appeared${lastErr ? ` (${lastErr.slice(0, 160)})` : ''}` };
