@@ -32,7 +32,7 @@ describe('Claude file edits on recorded streams', () => {
       newText: 'alpha\nbravo\ncharlie\nDELTA\ndelta two\necho\nfoxtrot\ngolf\n',
     }]);
     // The refined call comes before its result, so the pane never shows a result ahead of the diff.
-    const order = events.filter((e) => e.id === edits[0]!.id).map((e) => e.type);
+    const order = events.filter((e) => 'id' in e && e.id === edits[0]!.id).map((e) => e.type);
     expect(order).toEqual(['tool_call', 'tool_call', 'tool_result']);
     // Read is no edit.
     expect(calls(events).find((c) => c.name === 'Read')!.edits).toBeUndefined();
