@@ -120,9 +120,7 @@ export function createCodexRunner(config: RunnerConfig): ProviderRunner {
     // Codex restarts its item ids in every process; a per-turn prefix keeps event ids unique in the session.
     const adapter = createCodexAdapter({ idPrefix: `t${++turnCount}-${crypto.randomUUID().slice(0, 8)}`, model: config.model, cwd: config.cwd, version });
     patchEdits.begin(threadId);
-    const emitEdits = () => {
-      for (const [itemId, edits] of patchEdits.resolve(threadId)) for (const event of adapter.fileChangeEdits(itemId, edits)) emit(event);
-    };
+    const editEvents = () => patchEdits.resolve(threadId).flatMap(([itemId, edits]) => adapter.fileChangeEdits(itemId, edits));
     let proc: ReturnType<typeof Bun.spawn>;
     try {
       proc = Bun.spawn([binary.path, ...codexArgs(config, threadId)], {
@@ -160,7 +158,15 @@ export function createCodexRunner(config: RunnerConfig): ProviderRunner {
             return;
           }
           if ((raw as { type?: unknown }).type === 'turn.completed') completed = true;
-          for (const event of adapter.adapt(raw)) {
+          const events = adapter.adapt(raw);
+          const change = completedFileChange(raw);
+          if (change) {
+            patchEdits.add(change);
+            // The calls with their edits go before the results, so no call shows as running again after its result.
+            const firstResult = events.findIndex((e) => e.type === 'tool_result');
+            events.splice(firstResult < 0 ? events.length : firstResult, 0, ...editEvents());
+          }
+          for (const event of events) {
             if (event.type === 'init') {
               threadId = event.providerSessionId;
               emit({ ...event, approvals: codexApprovals(config) });
@@ -170,18 +176,13 @@ export function createCodexRunner(config: RunnerConfig): ProviderRunner {
             if (event.type === 'error') failure = event;
             emit(event);
           }
-          const change = completedFileChange(raw);
-          if (change) {
-            patchEdits.add(change);
-            emitEdits();
-          }
         },
         oversized: (head) => stderr.push(`oversized event: ${head}\n`),
       });
       await proc.exited;
       await stderrDone;
       // The rollout is complete once Codex has exited: patches it had not written yet are there now.
-      emitEdits();
+      for (const event of editEvents()) emit(event);
     } finally {
       turn.signal.removeEventListener('abort', onAbort);
       clearTimeout(hardStop);
