@@ -41,6 +41,23 @@ export const ApprovalsSchema = z.object({
 });
 export type Approvals = z.infer<typeof ApprovalsSchema>;
 
+/**
+ * One edit of one file, as a diff shows it: the text before (`null` when the
+ * edit creates the file) and after. The texts are the whole file or a part of
+ * it; `oldStart`/`newStart` are the 1-based lines of the file where they
+ * begin, absent when the provider did not say (the diff then has no line
+ * numbers). Sources: Claude `Edit`/`MultiEdit`/`Write` input and its
+ * `tool_use_result.structuredPatch`, ACP `diff` content, Codex `apply_patch`.
+ */
+export const FileEditSchema = z.object({
+  path: z.string().max(4096),
+  oldText: text.nullable(),
+  newText: text,
+  oldStart: z.number().int().positive().optional(),
+  newStart: z.number().int().positive().optional(),
+});
+export type FileEdit = z.infer<typeof FileEditSchema>;
+
 export const AgentEventSchema = z.discriminatedUnion('type', [
   /** The provider session is known: Claude `session_id`, Codex `thread_id`, ACP `sessionId`. */
   z.object({
@@ -72,6 +89,8 @@ export const AgentEventSchema = z.discriminatedUnion('type', [
     command: z.string().max(65536).optional(),
     /** The file path for file tools, if any. */
     path: z.string().max(4096).optional(),
+    /** The edits a file tool makes or made, once known; a later tool_call with the same id may add or refine them. */
+    edits: z.array(FileEditSchema).max(256).optional(),
   }),
   z.object({ type: z.literal('tool_result'), id, output: text, isError: z.boolean() }),
   /** Turn lifecycle from the sidecar: `running` when a turn starts, `done`/`error` when it ends. */
@@ -115,7 +134,7 @@ export const AgentEventSchema = z.discriminatedUnion('type', [
     /** The answers offered; `kind` as ACP names them: `allow_once`, `allow_always`, `reject_once`, `reject_always`. */
     options: z.array(z.object({ optionId: id, name: z.string().max(256), kind: z.string().max(64) })).max(16),
     /** An edit: the file, its text before (null: a new file, or unknown) and after. For Claude's Edit, the replaced snippet. */
-    diff: z.object({ path: z.string().max(4096), oldText: text.nullable(), newText: text }).optional(),
+    diff: FileEditSchema.optional(),
     /** The tool the agent wants to run (Claude `Bash`, `Write`; an ACP tool's name). */
     tool: z.string().max(256).optional(),
     /** The command line, for shell tools. */

@@ -10,7 +10,7 @@
 import { startModelServer } from './server';
 
 export { startModelServer, type ModelServer, type ModelServerOptions } from './server';
-export { FINAL_TEXT, OK_COMMAND, FAILING_COMMAND, WRITE_FILE, WRITE_PATCH, WEB_SEARCH_QUERY, parseScenarioTag } from './scenarios';
+export { FINAL_TEXT, OK_COMMAND, FAILING_COMMAND, WRITE_FILE, WRITE_PATCH, EDIT_FILE, EDIT_PATCH, WEB_SEARCH_QUERY, parseScenarioTag } from './scenarios';
 export { SCENARIOS, type RecordedRequest, type ScenarioName } from './types';
 
 function argValue(args: string[], flag: string): string | undefined {

@@ -98,6 +98,17 @@ describe('ACP adapter on recorded Gemini CLI 0.61 --acp sessions', () => {
     expect(ofType(events, 'tool_result')[0]).toMatchObject({ output: `wrote ${WRITE_PATH}`, isError: false });
   });
 
+  it('gives the write\'s tool call the diff content as its edits, for both agents', () => {
+    // Gemini CLI sends an empty old text for a new file; claude-agent-acp sends null, which is a file created from line 1.
+    const gemini = ofType(replay('gemini', 'write').events, 'tool_call');
+    expect(gemini.at(-1)!.edits).toEqual([{ path: WRITE_PATH, oldText: '', newText: WRITE_FILE.content }]);
+    const claude = ofType(replay('claude', 'write').events, 'tool_call');
+    expect(claude[0]!.edits).toBeUndefined();
+    expect(claude.at(-1)!.edits).toEqual([{ path: WRITE_PATH, oldText: null, newText: WRITE_FILE.content, oldStart: 1, newStart: 1 }]);
+    // Calls without diff content carry none.
+    expect(ofType(replay('claude', 'tool').events, 'tool_call').every((c) => c.edits === undefined)).toBe(true);
+  });
+
   it('closes a rejected call that the agent never finishes', () => {
     const { events } = replay('gemini', 'reject');
     const [call] = ofType(events, 'tool_call');
@@ -182,7 +193,7 @@ describe('ACP adapter on recorded claude-agent-acp 0.49 sessions', () => {
   });
 
   it('shows the write diff (no old text for a new file) and the rejection as a failed result', () => {
-    expect(ofType(replay('claude', 'write').events, 'permission_request')[0]!.diff).toEqual({ path: WRITE_PATH, oldText: null, newText: WRITE_FILE.content });
+    expect(ofType(replay('claude', 'write').events, 'permission_request')[0]!.diff).toEqual({ path: WRITE_PATH, oldText: null, newText: WRITE_FILE.content, oldStart: 1, newStart: 1 });
     const { events } = replay('claude', 'reject');
     expect(ofType(events, 'tool_result')).toEqual([{ type: 'tool_result', id: ofType(events, 'tool_call')[0]!.id, output: 'User refused permission to run tool', isError: true }]);
   });

@@ -15,12 +15,13 @@
  *    `{compactionId, status, summary?[]}`; `user_message_chunk` and the command/mode/config/info
  *    updates carry nothing to show.
  *  - `session/request_permission` params `{toolCall: tool_call_update fields, options:[{optionId, name, kind}]}`;
- *    edits carry `content:[{type:'diff', path, oldText?, newText}]`.
+ *    edits carry `content:[{type:'diff', path, oldText?, newText}]`, as do `tool_call`/`tool_call_update`
+ *    of edit tools (those become the tool_call's `edits`).
  *  - the `session/prompt` result `{stopReason, usage?{inputTokens, outputTokens, cachedReadTokens,
  *    cachedWriteTokens}}` (claude-agent-acp, per turn) or `_meta.quota.token_count{input_tokens,
  *    output_tokens}` (Gemini CLI, per turn).
  */
-import type { AgentEvent, FatalKind } from '../../../src/shared/events';
+import type { AgentEvent, FatalKind, FileEdit } from '../../../src/shared/events';
 import { ID_MAX, TEXT_MAX, clip, int, isObj, num, objects, str, type Obj } from '../raw-fields';
 
 type ToolCallEvent = Extract<AgentEvent, { type: 'tool_call' }>;
@@ -82,11 +83,25 @@ function toolContentText(content: unknown): string {
   }).filter(Boolean).join('\n');
 }
 
+/**
+ * The `diff` items of a tool call's content as file edits: `oldText` null
+ * (or absent) for a new file. ACP gives no line numbers: a new file starts at
+ * line 1; elsewhere the position is unknown (claude-agent-acp sends Edit's
+ * snippets, Gemini CLI whole files).
+ */
+function diffEdits(content: unknown): FileEdit[] {
+  return objects(content)
+    .filter((c) => c.type === 'diff' && typeof c.path === 'string' && typeof c.newText === 'string')
+    .slice(0, 256)
+    .map((c) => {
+      const oldText = typeof c.oldText === 'string' ? clip(c.oldText, TEXT_MAX) : null;
+      return { path: clip(c.path as string, 4096), oldText, newText: clip(c.newText as string, TEXT_MAX), ...(oldText === null ? { oldStart: 1, newStart: 1 } : {}) };
+    });
+}
+
 /** The first diff of a tool call's content, as a permission card shows it. */
-function firstDiff(content: unknown): { path: string; oldText: string | null; newText: string } | undefined {
-  const diff = objects(content).find((c) => c.type === 'diff' && typeof c.path === 'string' && typeof c.newText === 'string');
-  if (!diff) return undefined;
-  return { path: clip(diff.path as string, 4096), oldText: typeof diff.oldText === 'string' ? clip(diff.oldText, TEXT_MAX) : null, newText: clip(diff.newText as string, TEXT_MAX) };
+function firstDiff(content: unknown): FileEdit | undefined {
+  return diffEdits(content)[0];
 }
 
 /** Renders a plan as a Markdown checklist: `- [x] done`, `- [ ] next (in progress)`. */
@@ -97,7 +112,7 @@ export function planChecklist(entries: unknown): string {
   }).join('\n');
 }
 
-type ToolState = { name: string; input: unknown; command?: string; path?: string; kind?: string; resulted: boolean };
+type ToolState = { name: string; input: unknown; command?: string; path?: string; edits?: FileEdit[]; kind?: string; resulted: boolean };
 
 /** Per-runner state: what is known about tool calls, the open text segments, and the session's usage totals. */
 type State = {
@@ -158,14 +173,18 @@ function tool(state: State, update: Obj): AgentEvent[] {
   const location = objects(update.locations).map((l) => str(l.path)).find(Boolean);
   const path = location ?? (rawInput ? str(rawInput.file_path) ?? str(rawInput.path) : undefined) ?? firstDiff(update.content)?.path ?? prev?.path;
   const command = kind === 'execute' ? (rawInput ? str(rawInput.command) : undefined) ?? (title && title !== 'Terminal' ? title : undefined) ?? prev?.command : prev?.command;
-  const next: ToolState = { name, input, command, path, kind, resulted: prev?.resulted ?? false };
+  const diffs = diffEdits(update.content);
+  const edits = diffs.length > 0 ? diffs : prev?.edits;
+  const next: ToolState = { name, input, command, path, edits, kind, resulted: prev?.resulted ?? false };
   state.tools.set(id, next);
   const events: AgentEvent[] = [];
-  if (!prev || prev.name !== next.name || prev.input !== next.input || prev.command !== next.command || prev.path !== next.path) {
+  const editsChanged = JSON.stringify(prev?.edits) !== JSON.stringify(edits);
+  if (!prev || prev.name !== next.name || prev.input !== next.input || prev.command !== next.command || prev.path !== next.path || editsChanged) {
     const event: ToolCallEvent = {
       type: 'tool_call', id, name: clip(name, 256), input,
       ...(command !== undefined ? { command: clip(command, 65536) } : {}),
       ...(path !== undefined ? { path: clip(path, 4096) } : {}),
+      ...(edits ? { edits } : {}),
     };
     events.push(event);
   }

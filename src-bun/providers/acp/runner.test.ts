@@ -67,7 +67,7 @@ describe('ACP runner with claude-agent-acp', () => {
     const { runner: r, config } = runner('claude', 'reject');
     const rejected = await turn(r, '[scenario:write] Create a file.', 'reject_once');
     expect(rejected.error).toBeUndefined();
-    expect(ofType(rejected.events, 'permission_request')[0]!.diff).toEqual({ path: join(config.cwd, WRITE_FILE.name), oldText: null, newText: WRITE_FILE.content });
+    expect(ofType(rejected.events, 'permission_request')[0]!.diff).toEqual({ path: join(config.cwd, WRITE_FILE.name), oldText: null, newText: WRITE_FILE.content, oldStart: 1, newStart: 1 });
     expect(ofType(rejected.events, 'tool_result')[0]!.isError).toBe(true);
     expect(existsSync(join(config.cwd, WRITE_FILE.name))).toBe(false);
     const sessionId = ofType(rejected.events, 'init')[0]!.providerSessionId;

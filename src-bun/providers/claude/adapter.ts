@@ -23,6 +23,7 @@
  *    (or another `aborted_*`), after an `assistant` event with `aborted: true` holding the partial text.
  */
 import type { AgentEvent, FatalKind } from '../../../src/shared/events';
+import { CLAUDE_EDIT_TOOLS, claudeCallEdits, claudeResultEdits } from './edits';
 
 type Obj = Record<string, unknown>;
 type Kind = 'text' | 'thinking';
@@ -72,18 +73,24 @@ function flattenToolResult(content: unknown): string {
     .join('\n');
 }
 
-function toolCall(block: Obj): AgentEvent[] {
+type ToolCallEvent = Extract<AgentEvent, { type: 'tool_call' }>;
+
+function toolCall(block: Obj, state: StreamState): AgentEvent[] {
   const id = str(block.id);
   const name = str(block.name);
   if (!id || !name) return [];
   const input = isObj(block.input) ? block.input : {};
   const command = SHELL_TOOLS.has(name) ? str(input.command) : undefined;
   const path = str(input.file_path) ?? str(input.notebook_path) ?? (/^(Glob|Grep|LS)$/.test(name) ? str(input.path) : undefined);
-  return [{
+  const edits = claudeCallEdits(name, input);
+  const event: ToolCallEvent = {
     type: 'tool_call', id: clip(id, 512), name: clip(name, 256), input,
     ...(command !== undefined ? { command: clip(command, 65536) } : {}),
     ...(path !== undefined ? { path: clip(path, 4096) } : {}),
-  }];
+    ...(edits ? { edits } : {}),
+  };
+  if (CLAUDE_EDIT_TOOLS.has(name)) state.editCalls.set(event.id, event);
+  return [event];
 }
 
 function inputSide(usage: Obj): number {
@@ -103,6 +110,8 @@ type StreamState = {
   contextTokens?: number;
   /** `error` code of the latest synthetic assistant error message. */
   lastErrorCode?: string;
+  /** Calls of file tools by id, until their result says what they changed. */
+  editCalls: Map<string, ToolCallEvent>;
 };
 
 function nextId(ordinals: Map<string, Record<Kind, number>>, messageId: string, kind: Kind): string {
@@ -129,17 +138,25 @@ function adaptAssistant(raw: Obj, state: StreamState): AgentEvent[] {
     } else if (block.type === 'thinking' && typeof block.thinking === 'string') {
       events.push({ type: 'thinking', id: nextId(state.fullOrdinals, messageId, 'thinking'), text: clip(block.thinking, TEXT_MAX), mode: 'replace' });
     } else if (block.type === 'tool_use' || block.type === 'server_tool_use') {
-      events.push(...toolCall(block));
+      events.push(...toolCall(block, state));
     }
   }
   return events;
 }
 
-function adaptUser(raw: Obj): AgentEvent[] {
+/**
+ * Tool results; a file tool's call is sent again with the edits its
+ * `tool_use_result` reports (same id: it updates in place), placed in the file.
+ */
+function adaptUser(raw: Obj, state: StreamState): AgentEvent[] {
   const events: AgentEvent[] = [];
   for (const block of blocksOf(raw.message)) {
     const id = str(block.tool_use_id);
     if (block.type !== 'tool_result' || !id) continue;
+    const call = state.editCalls.get(clip(id, 512));
+    const edits = call && block.is_error !== true ? claudeResultEdits(raw.tool_use_result) : undefined;
+    if (call && edits) events.push({ ...call, edits });
+    state.editCalls.delete(clip(id, 512));
     events.push({ type: 'tool_result', id: clip(id, 512), output: clip(flattenToolResult(block.content), TEXT_MAX), isError: block.is_error === true });
   }
   return events;
@@ -206,6 +223,7 @@ function adaptResult(raw: Obj, state: StreamState): AgentEvent[] {
   state.partialOrdinals.clear();
   state.partialIds.clear();
   state.streaming.clear();
+  state.editCalls.clear();
   state.contextTokens = undefined;
   state.lastErrorCode = undefined;
   return events;
@@ -249,7 +267,7 @@ export type ClaudeAdapter = { adapt(raw: unknown): AgentEvent[] };
  * report the context in use (input-side tokens of the latest request).
  */
 export function createClaudeAdapter(): ClaudeAdapter {
-  const state: StreamState = { fullOrdinals: new Map(), partialOrdinals: new Map(), partialIds: new Map(), streaming: new Map() };
+  const state: StreamState = { fullOrdinals: new Map(), partialOrdinals: new Map(), partialIds: new Map(), streaming: new Map(), editCalls: new Map() };
   return {
     adapt(raw) {
       if (!isObj(raw)) return [];
@@ -257,7 +275,7 @@ export function createClaudeAdapter(): ClaudeAdapter {
         switch (raw.type) {
           case 'system': return adaptSystem(raw);
           case 'assistant': return adaptAssistant(raw, state);
-          case 'user': return adaptUser(raw);
+          case 'user': return adaptUser(raw, state);
           case 'stream_event': return adaptStreamEvent(raw, state);
           case 'result': return adaptResult(raw, state);
           default: return [];

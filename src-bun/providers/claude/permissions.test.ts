@@ -62,12 +62,12 @@ describe('claudePermissionRequest: the card of a tool call', () => {
     });
   });
 
-  it('shows a Write as the file before and after, and prefers Claude Code\'s own title', () => {
+  it('shows a Write as the whole file before and after, from line 1, and prefers Claude Code\'s own title', () => {
     const input = { file_path: '/p/notes.txt', content: 'new\n' };
     expect(claudePermissionRequest('perm-2', 'Write', input, { title: 'Claude wants to write notes.txt', existingText: 'old\n' })).toMatchObject({
-      title: 'Claude wants to write notes.txt', tool: 'Write', path: '/p/notes.txt', diff: { path: '/p/notes.txt', oldText: 'old\n', newText: 'new\n' },
+      title: 'Claude wants to write notes.txt', tool: 'Write', path: '/p/notes.txt', diff: { path: '/p/notes.txt', oldText: 'old\n', newText: 'new\n', oldStart: 1, newStart: 1 },
     });
-    expect(claudePermissionRequest('perm-3', 'Write', input).diff).toEqual({ path: '/p/notes.txt', oldText: null, newText: 'new\n' });
+    expect(claudePermissionRequest('perm-3', 'Write', input).diff).toEqual({ path: '/p/notes.txt', oldText: null, newText: 'new\n', oldStart: 1, newStart: 1 });
   });
 
   it('shows an Edit as the replaced snippet, and a MultiEdit as its snippets joined', () => {

@@ -126,7 +126,13 @@ export function claudePermissionRequest(
     tool: clip(toolName, 256),
     ...(command ? { command: clip(command, 65536) } : {}),
     ...(path ? { path: clip(path, 4096) } : {}),
-    ...(diff && path ? { diff: { path: clip(path, 4096), oldText: diff.oldText === null ? null : clip(diff.oldText, TEXT_MAX), newText: clip(diff.newText, TEXT_MAX) } } : {}),
+    ...(diff && path ? {
+      diff: {
+        path: clip(path, 4096), oldText: diff.oldText === null ? null : clip(diff.oldText, TEXT_MAX), newText: clip(diff.newText, TEXT_MAX),
+        // A Write's texts are the whole file; an Edit's snippets sit at a line Claude Code has not said yet.
+        ...(toolName === 'Write' ? { oldStart: 1, newStart: 1 } : {}),
+      },
+    } : {}),
     acceptsMessage: true,
   };
 }

@@ -18,7 +18,7 @@
  *    turns of a resumed thread); `input_tokens` already counts the cached ones.
  *  - `{type:'turn.failed', error:{message}}` and `{type:'error', message}`, which repeat the same text.
  */
-import type { AgentEvent, FatalKind } from '../../../src/shared/events';
+import type { AgentEvent, FatalKind, FileEdit } from '../../../src/shared/events';
 import { ID_MAX, TEXT_MAX, clip, int, isObj, objects, str, type Obj } from '../raw-fields';
 
 /**
@@ -63,6 +63,8 @@ type State = {
   calls: Set<string>;
   /** Event ids whose tool_result was already emitted. */
   results: Set<string>;
+  /** The tool calls of each `file_change` item by item id: one per changed file. */
+  fileChanges: Map<string, { id: string; path: string; kind: string }[]>;
   /** Message of the last error reported, so `error` + `turn.failed` with the same text show once. */
   lastError?: string;
   /** Context given at creation, reported with `init`. */
@@ -111,11 +113,14 @@ function adaptItem(item: Obj, phase: 'started' | 'updated' | 'completed', state:
     }
     case 'file_change': {
       const events: AgentEvent[] = [];
+      const calls: { id: string; path: string; kind: string }[] = [];
+      state.fileChanges.set(itemId, calls);
       for (const [index, change] of objects(item.changes).entries()) {
         const path = str(change.path);
         if (!path) continue;
         const kind = str(change.kind) ?? 'update';
         const changeId = eventId(state, itemId, `:${index}`);
+        calls.push({ id: changeId, path, kind });
         events.push(...callOnce(state, { type: 'tool_call', id: changeId, name: 'apply_patch', input: { path, kind }, path: clip(path, 4096) }));
         if (finished || item.status === 'completed' || item.status === 'failed') {
           const failed = item.status === 'failed';
@@ -159,8 +164,17 @@ function errorEvent(state: State, message: string): AgentEvent[] {
   return [{ type: 'error', message: clip(message, 65536), ...(fatal ? { fatal } : {}) }];
 }
 
-/** A stateful adapter for one `codex exec --json` run (one turn); `adapt` never throws and does no I/O. */
-export type CodexAdapter = { adapt(raw: unknown): AgentEvent[] };
+/** A stateful adapter for one `codex exec --json` run (one turn); no method throws or does I/O. */
+export type CodexAdapter = {
+  adapt(raw: unknown): AgentEvent[];
+  /**
+   * The tool calls of file_change item `itemId` (Codex's item id, e.g.
+   * `item_0`) again, each with the `edits` of its file (matched by path), once
+   * the runner found the patch text Codex's events leave out. Calls of files
+   * without edits, and unknown items, give nothing.
+   */
+  fileChangeEdits(itemId: string, edits: FileEdit[]): AgentEvent[];
+};
 
 /**
  * Creates an adapter for one turn's event stream.
@@ -169,8 +183,17 @@ export type CodexAdapter = { adapt(raw: unknown): AgentEvent[] };
  * Codex's own events carry neither; nor its `version` (the CLI's, e.g. `0.169.0`).
  */
 export function createCodexAdapter(opts: { idPrefix?: string; model?: string; cwd?: string; version?: string } = {}): CodexAdapter {
-  const state: State = { prefix: opts.idPrefix ? `${opts.idPrefix}:` : '', calls: new Set(), results: new Set(), model: opts.model, cwd: opts.cwd, version: opts.version };
+  const state: State = {
+    prefix: opts.idPrefix ? `${opts.idPrefix}:` : '', calls: new Set(), results: new Set(), fileChanges: new Map(), model: opts.model, cwd: opts.cwd, version: opts.version,
+  };
   return {
+    fileChangeEdits(itemId, edits) {
+      return (state.fileChanges.get(itemId) ?? []).flatMap((call): AgentEvent[] => {
+        const own = edits.filter((e) => e.path === call.path).slice(0, 256);
+        if (own.length === 0) return [];
+        return [{ type: 'tool_call', id: call.id, name: 'apply_patch', input: { path: call.path, kind: call.kind }, path: clip(call.path, 4096), edits: own }];
+      });
+    },
     adapt(raw) {
       if (!isObj(raw)) return [];
       try {

@@ -1,12 +1,12 @@
 // Runs the real Codex CLI (bundled @openai/codex 0.169), offline, against the scripted model server.
 import { describe, expect, it } from 'bun:test';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AgentEvent } from '../../../src/shared/events';
 import type { PermissionMode } from '../../../src/shared/providers';
 import { readStat, groupMembers } from '../../core/process-tree';
 import { CODEX_TEST_MODEL, codexHomeOutsideTmp, offlineCodexEnv, writeOfflineCodexConfig } from '../../../test/agent-env';
-import { FINAL_TEXT, OK_COMMAND, WRITE_FILE } from '../../../test/model-server/main';
+import { EDIT_FILE, FINAL_TEXT, OK_COMMAND, WRITE_FILE } from '../../../test/model-server/main';
 import { collectTurn as turn, ofType, runnerSuite } from '../../../test/runner-suite';
 import { ProviderError, type RunnerConfig } from '../types';
 import { codexApprovals, codexArgs, codexPolicy, createCodexRunner } from './runner';
@@ -60,6 +60,26 @@ describe('Codex runner with the real Codex CLI', () => {
     expect(ofType(resumed.events, 'init')[0]!.providerSessionId).toBe(threadId);
     expect(ofType(resumed.events, 'tool_call')[0]).toMatchObject({ name: 'apply_patch', path: join(cfg.cwd, WRITE_FILE.name) });
     expect(readFileSync(join(cfg.cwd, WRITE_FILE.name), 'utf8')).toBe(WRITE_FILE.content);
+  });
+
+  it('adds the edits of each apply_patch from the rollout: an update placed in the file, then a new file of the next turn', async () => {
+    const cfg = config('edit', 'default');
+    writeFileSync(join(cfg.cwd, EDIT_FILE.name), EDIT_FILE.before);
+    const runner = createCodexRunner(cfg);
+    const edit = await turn(runner, '[scenario:edit] Change a line.');
+    expect(edit.error).toBeUndefined();
+    const editCalls = ofType(edit.events, 'tool_call');
+    // The call comes again with its edits before its result, so it never shows as running after it finished.
+    expect(edit.events.filter((e) => 'id' in e && e.id === editCalls[0]!.id).map((e) => e.type)).toEqual(['tool_call', 'tool_call', 'tool_result']);
+    expect(editCalls[1]!.edits).toEqual([{
+      path: join(cfg.cwd, EDIT_FILE.name), oldText: 'charlie\ndelta\necho\n', newText: 'charlie\nDELTA\ndelta two\necho\n', oldStart: 3, newStart: 3,
+    }]);
+    // The next turn's patch is matched to its own change, never to the earlier patch in the same rollout.
+    const write = await turn(runner, '[scenario:write] Now write.');
+    expect(ofType(write.events, 'tool_call').at(-1)!.edits).toEqual([
+      { path: join(cfg.cwd, WRITE_FILE.name), oldText: null, newText: WRITE_FILE.content, oldStart: 1, newStart: 1 },
+    ]);
+    await runner.close();
   });
 
   it('keeps writes out of a read-only sandbox in plan mode', async () => {

@@ -13,9 +13,11 @@
 import type { AgentEvent, Approvals } from '../../../src/shared/events';
 import type { CodexSandbox, PermissionMode } from '../../../src/shared/providers';
 import { readLines } from '../../ndjson/line-reader';
+import { isObj, objects, str } from '../raw-fields';
 import { ProviderError, type ProviderRunner, type RunnerConfig, type Turn } from '../types';
 import { createCodexAdapter } from './adapter';
 import { bundledCodexVersion, resolveCodexBinary } from './binary';
+import { codexHomeOf, createRolloutEdits, type PendingChange } from './rollout-edits';
 
 /** How long Codex may take to exit after SIGINT before it is killed, ms. It exits in ~40 ms when healthy. */
 export const STOP_GRACE_MS = 1000;
@@ -63,6 +65,14 @@ export function codexArgs(config: RunnerConfig, threadId: string | undefined): s
   return args;
 }
 
+/** A completed `file_change` item of a raw `codex exec --json` event: its item id and changed files. */
+function completedFileChange(raw: unknown): PendingChange | undefined {
+  if (!isObj(raw) || raw.type !== 'item.completed' || !isObj(raw.item) || raw.item.type !== 'file_change') return undefined;
+  const itemId = str(raw.item.id);
+  const changes = objects(raw.item.changes).flatMap((c) => (str(c.path) ? [{ path: c.path as string, kind: str(c.kind) ?? 'update' }] : []));
+  return itemId && changes.length > 0 ? { itemId, changes } : undefined;
+}
+
 /** Keeps the last `max` characters of a growing log, for error messages. */
 function tail(max: number) {
   let text = '';
@@ -83,7 +93,9 @@ async function drain(stream: ReadableStream<Uint8Array>, onText: (text: string) 
  * `config.cwd` with `config.env` (not detached: it stays in the sidecar's
  * process group, which the main process kills on stop), writes the prompt
  * to its stdin, and emits the adapted events as lines arrive. The thread id
- * comes from `config.resumeId` or the first `thread.started`. A failed turn
+ * comes from `config.resumeId` or the first `thread.started`. A completed
+ * `file_change` item's tool calls are sent again with their edits, read from
+ * the thread's rollout file (./rollout-edits.ts). A failed turn
  * is emitted (`error` event) and then thrown as a {@link ProviderError}. An
  * abort sends SIGINT, then SIGKILL after {@link STOP_GRACE_MS}, and resolves
  * quietly.
@@ -93,6 +105,7 @@ export function createCodexRunner(config: RunnerConfig): ProviderRunner {
   let turnCount = 0;
   let running: ReturnType<typeof Bun.spawn> | undefined;
   const version = config.executable ? undefined : bundledCodexVersion() ?? undefined;
+  const patchEdits = createRolloutEdits(codexHomeOf(config.env), config.cwd);
 
   async function runTurn(turn: Turn, emit: (event: AgentEvent) => void): Promise<void> {
     if (turn.signal.aborted) return;
@@ -106,6 +119,8 @@ export function createCodexRunner(config: RunnerConfig): ProviderRunner {
     const stderr = tail(4000);
     // Codex restarts its item ids in every process; a per-turn prefix keeps event ids unique in the session.
     const adapter = createCodexAdapter({ idPrefix: `t${++turnCount}-${crypto.randomUUID().slice(0, 8)}`, model: config.model, cwd: config.cwd, version });
+    patchEdits.begin(threadId);
+    const editEvents = () => patchEdits.resolve(threadId).flatMap(([itemId, edits]) => adapter.fileChangeEdits(itemId, edits));
     let proc: ReturnType<typeof Bun.spawn>;
     try {
       proc = Bun.spawn([binary.path, ...codexArgs(config, threadId)], {
@@ -143,7 +158,15 @@ export function createCodexRunner(config: RunnerConfig): ProviderRunner {
             return;
           }
           if ((raw as { type?: unknown }).type === 'turn.completed') completed = true;
-          for (const event of adapter.adapt(raw)) {
+          const events = adapter.adapt(raw);
+          const change = completedFileChange(raw);
+          if (change) {
+            patchEdits.add(change);
+            // The calls with their edits go before the results, so no call shows as running again after its result.
+            const firstResult = events.findIndex((e) => e.type === 'tool_result');
+            events.splice(firstResult < 0 ? events.length : firstResult, 0, ...editEvents());
+          }
+          for (const event of events) {
             if (event.type === 'init') {
               threadId = event.providerSessionId;
               emit({ ...event, approvals: codexApprovals(config) });
@@ -158,6 +181,8 @@ export function createCodexRunner(config: RunnerConfig): ProviderRunner {
       });
       await proc.exited;
       await stderrDone;
+      // The rollout is complete once Codex has exited: patches it had not written yet are there now.
+      for (const event of editEvents()) emit(event);
     } finally {
       turn.signal.removeEventListener('abort', onAbort);
       clearTimeout(hardStop);

@@ -60,11 +60,15 @@ describe('PermissionRequest card', () => {
     expect(answers).toEqual([['perm-1', 'allow_once', undefined], ['perm-1', 'deny', 'Use make clean instead.']]);
   });
 
-  it('shows an edit as its text before and after, and a new file as such', () => {
+  it('shows an edit as a diff of its text before and after, and a new file as all added', () => {
     renderCard([write]);
-    expect(screen.getByLabelText('Before').textContent).toBe('old line\n');
-    expect(screen.getByLabelText('After').textContent).toBe('new line\n');
-    expect(screen.getByText('/p/notes.txt').tagName).toBe('CODE');
+    const rows = () => [...document.querySelectorAll('tr')].map((tr) => tr.dataset.kind + ' ' + tr.querySelector('.text')!.textContent);
+    expect(screen.getByRole('table', { name: 'Changes to /p/notes.txt' })).toBeTruthy();
+    expect(rows()).toEqual(['removed old line', 'added new line']);
+    document.body.innerHTML = '';
+    renderCard([{ ...write, diff: { path: '/p/notes.txt', oldText: null, newText: 'a\nb\n' } }]);
+    expect(rows()).toEqual(['added a', 'added b']);
+    expect(screen.getByText('new file')).toBeTruthy();
   });
 
   it('has no message box where the agent takes none (ACP)', () => {

@@ -5,7 +5,7 @@
  * deltas replace a single slot, found through a key → index map. The owner
  * bumps a version signal after each batch so the UI knows to look again.
  */
-import type { AgentEvent, Approvals, WireMessage } from '../../shared/events';
+import type { AgentEvent, Approvals, FileEdit, WireMessage } from '../../shared/events';
 
 /** How a message is drawn; also the `data-role` of its element. */
 export type DisplayRole = 'user' | 'assistant' | 'thinking' | 'tool-call' | 'tool-result' | 'system';
@@ -16,6 +16,8 @@ export interface ToolCallInfo {
   input: unknown;
   command?: string;
   path?: string;
+  /** The file edits it makes, as a diff shows them. */
+  edits?: FileEdit[];
 }
 
 /** A permission the agent asks for; answered through `agent.permission`. */
@@ -29,7 +31,7 @@ export interface PermissionInfo {
   tool?: string;
   command?: string;
   /** An edit's text before (null: new file or unknown) and after. */
-  diff?: { path: string; oldText: string | null; newText: string };
+  diff?: FileEdit;
   /** The answer may carry a message to the agent. */
   acceptsMessage?: boolean;
   /** The option chosen, once the agent reported the answer (survives a reload). */
@@ -166,7 +168,7 @@ export class Transcript {
       case 'tool_call': {
         const key = `tool-call:${ev.id}`;
         const prev = this.find(key)?.tool;
-        const tool: ToolCallInfo = { name: ev.name, input: ev.input, command: ev.command ?? prev?.command, path: ev.path ?? prev?.path };
+        const tool: ToolCallInfo = { name: ev.name, input: ev.input, command: ev.command ?? prev?.command, path: ev.path ?? prev?.path, edits: ev.edits ?? prev?.edits };
         return this.put(key, 'tool-call', seqId, ts, '', false, tool);
       }
       case 'tool_result': {
