@@ -148,6 +148,8 @@ export function createCodexRunner(config: RunnerConfig, options: CodexRunnerOpti
         response = await Promise.race([c.request('thread/resume', { threadId, ...threadParams(config), excludeTurns: true }), c.died]);
       } catch (e) {
         if (!(e instanceof AppServerRequestError)) throw e;
+        // Only a thread Codex has no record of is replaced; another process writing it ("already has an active writer") is an error.
+        if (!/no rollout found|not found/i.test(e.message)) throw new ProviderError(`Could not resume Codex thread ${threadId}: ${e.message}`);
         emit({ type: 'text', id: `${prefix}:resume`, role: 'assistant', mode: 'replace', text: `Could not resume Codex thread ${threadId} (${e.message}). A new thread was started: Codex does not remember the earlier conversation.` });
       }
     }
