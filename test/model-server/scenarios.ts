@@ -20,11 +20,24 @@ export const OK_COMMAND = 'echo corral-ok > corral-ok.txt && cat corral-ok.txt';
 export const FAILING_COMMAND = 'cat corral-missing-file.txt';
 /** File name and content written by the `write` scenario (relative to the agent's cwd). */
 export const WRITE_FILE = { name: 'corral-write.txt', content: 'written by the scripted model\n' };
+/**
+ * The `edit` scenario's file: the test puts `before` in the agent's cwd, the
+ * agent replaces `oldString` by `newString` in it (line 4 `delta` becomes
+ * `DELTA` and a new line 5 `delta two`), which leaves `after`.
+ */
+export const EDIT_FILE = {
+  name: 'corral-edit.txt',
+  before: 'alpha\nbravo\ncharlie\ndelta\necho\nfoxtrot\ngolf\nhotel\n',
+  oldString: 'charlie\ndelta\n',
+  newString: 'charlie\nDELTA\ndelta two\n',
+  after: 'alpha\nbravo\ncharlie\nDELTA\ndelta two\necho\nfoxtrot\ngolf\nhotel\n',
+} as const;
 /** Final texts, exported so tests can assert on them. */
 export const FINAL_TEXT = {
   tool: 'Done: the command printed corral-ok.',
   toolError: 'The command failed, as this scenario expects.',
   write: `Done: wrote ${WRITE_FILE.name}.`,
+  edit: `Done: edited ${EDIT_FILE.name}.`,
   text: 'Hello from the scripted model.',
   thinking: 'The user wants a quick shell check. I will run one command and report its output.',
   thinkingIntro: 'Let me run a quick command.',
@@ -88,6 +101,26 @@ function writeCall(turn: ParsedTurn): ScriptedBlock | undefined {
   return undefined;
 }
 
+/** The `*** Begin Patch` text that makes {@link EDIT_FILE}'s change through Codex's freeform `apply_patch` tool. */
+export const EDIT_PATCH = `*** Begin Patch\n*** Update File: ${EDIT_FILE.name}\n@@\n charlie\n-delta\n+DELTA\n+delta two\n echo\n*** End Patch\n`;
+
+/**
+ * The `edit` scenario's next call, by how many replies the model gave so far:
+ * Claude Code's `Edit` refuses a file it has not read, so `Read` comes first
+ * (`Edit {file_path, old_string, new_string}` once the read result is back);
+ * Codex takes one `apply_patch` update. Undefined once the edit is done.
+ */
+function editCall(turn: ParsedTurn): ScriptedBlock | undefined {
+  const filePath = turn.cwd ? `${turn.cwd.replace(/\/+$/, '')}/${EDIT_FILE.name}` : EDIT_FILE.name;
+  if (turn.toolNames.includes('Edit') && turn.toolNames.includes('Read')) {
+    if (turn.historyTurns === 0) return { type: 'tool_use', name: 'Read', input: { file_path: filePath } };
+    if (turn.historyTurns === 1) return { type: 'tool_use', name: 'Edit', input: { file_path: filePath, old_string: EDIT_FILE.oldString, new_string: EDIT_FILE.newString } };
+    return undefined;
+  }
+  if (turn.toolNames.includes('apply_patch') && !turn.isToolResultFollowUp) return { type: 'tool_use', name: 'apply_patch', input: {}, freeform: EDIT_PATCH };
+  return undefined;
+}
+
 function text(textValue: string): ScriptedReply {
   return { kind: 'stream', blocks: [{ type: 'text', text: textValue }], stop: 'end_turn' };
 }
@@ -132,6 +165,11 @@ export function replyFor(turn: ParsedTurn, options: ScenarioOptions = {}): Scrip
     case 'write': {
       if (turn.isToolResultFollowUp) return text(FINAL_TEXT.write);
       return callOrFallback([], writeCall(turn));
+    }
+    case 'edit': {
+      const call = editCall(turn);
+      if (turn.isToolResultFollowUp && !call) return text(FINAL_TEXT.edit);
+      return callOrFallback([], call);
     }
     case 'thinking': {
       if (turn.isToolResultFollowUp) return text(FINAL_TEXT.tool);

@@ -8,7 +8,7 @@
 
 /** Scenario names understood by `[scenario:<name>]` / `[scenario:<name>:<arg>]` tags in the prompt. */
 export const SCENARIOS = [
-  'tool', 'thinking', 'write', 'tool-error', 'http500', 'prompt-too-long',
+  'tool', 'thinking', 'write', 'edit', 'tool-error', 'http500', 'prompt-too-long',
   'auth', 'quota', 'slow', 'silent', 'text', 'web-search', 'append-then-stall', 'tool-slow',
 ] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];

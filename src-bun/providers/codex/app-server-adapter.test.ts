@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { AgentEventSchema, type AgentEvent } from '../../../src/shared/events';
 import { FAILING_COMMAND, FINAL_TEXT, OK_COMMAND, WRITE_FILE } from '../../../test/model-server/main';
+import { EDIT_FILE } from '../../../test/model-server/scenarios';
 import { classifyCodexError, createCodexAppServerAdapter, fileChangeDiff, unwrapShellCommand } from './app-server-adapter';
 
 const FIXTURES = resolve(import.meta.dir, '../../../test/fixtures/codex-app-server');
@@ -131,6 +132,19 @@ describe('Codex app-server adapter on recorded sessions', () => {
     expect(call).toMatchObject({ name: 'apply_patch', path, input: { path, kind: 'add', diff: WRITE_FILE.content } });
     expect(ofType(events, 'tool_result')).toEqual([{ type: 'tool_result', id: call!.id, output: `added ${path}`, isError: false }]);
     expect([...fold(events).values()]).toEqual([FINAL_TEXT.write]);
+  });
+
+  it('shows an edit of an existing file on its card as the changed lines before and after, from Codex\'s unified diff', () => {
+    const { lines, events } = replay('edit');
+    const path = `${PROJECT}/${EDIT_FILE.name}`;
+    const started = lines.find((l) => l.msg.method === 'item/started' && l.msg.params.item.type === 'fileChange')!.msg.params.item;
+    expect(started.changes[0].diff).toStartWith('@@ -3,3 +3,4 @@');
+    expect(ofType(events, 'permission_request')[0]).toMatchObject({
+      title: `Edit ${path}`, path, diff: { path, oldText: 'charlie\ndelta\necho\n', newText: 'charlie\nDELTA\ndelta two\necho\n' },
+    });
+    expect(ofType(events, 'tool_call')[0]).toMatchObject({ name: 'apply_patch', path, input: { kind: 'update', diff: started.changes[0].diff } });
+    expect(ofType(events, 'tool_result')[0]).toMatchObject({ output: `updated ${path}`, isError: false });
+    expect([...fold(events).values()]).toEqual([FINAL_TEXT.edit]);
   });
 
   it('shows a declined file change as an error result', () => {
