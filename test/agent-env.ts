@@ -80,7 +80,7 @@ export function writeOfflineCodexConfig(codexHome: string, baseUrl: string, mode
  * Where bubblewrap is installed (WebKitGTK pulls it in), Codex sandboxes its
  * commands with bwrap and refuses to create its helper binaries under
  * `$TMPDIR`/`/tmp`; every command then fails with `bwrap: execvp
- * codex-linux-sandbox`, and `codex exec --json` shows no item for it.
+ * codex-linux-sandbox`.
  */
 export function codexHomeOutsideTmp(name: string): string {
   const base = join(import.meta.dir, '..', '.tmp', 'codex-home');

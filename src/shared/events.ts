@@ -1,6 +1,6 @@
 /**
  * Corral's one normalized event model. Every provider adapter maps its own
- * stream (Claude Code stream-json, Codex `exec --json`, ACP `session/update`,
+ * stream (Claude Code stream-json, Codex app-server notifications, ACP `session/update`,
  * Ollama `/api/chat` NDJSON) into these events; the sidecar writes them as
  * NDJSON lines and the main process stamps each with a seqId.
  *
@@ -31,9 +31,10 @@ const id = z.string().min(1).max(512);
 /**
  * How a session's tool use is approved, for the pane header: `ask` — the
  * agent asks before risky tools and Corral shows a permission card; `bypass` —
- * nothing is asked (Claude `bypassPermissions`); `unattended` — the provider
- * gives Corral no approval channel, so it runs without asking inside its
- * `sandbox` (Codex `exec`: `read-only`, `workspace-write`, `danger-full-access`).
+ * nothing is asked (`bypassPermissions`); `unattended` — the provider gives
+ * Corral no approval channel, so it runs without asking inside its `sandbox`
+ * (Codex before it ran as an app-server; sessions stored then still say so).
+ * `sandbox` is Codex's: `read-only`, `workspace-write`, `danger-full-access`.
  */
 export const ApprovalsSchema = z.object({
   policy: z.enum(['ask', 'bypass', 'unattended']),
@@ -103,7 +104,7 @@ export const AgentEventSchema = z.discriminatedUnion('type', [
   /**
    * Cost of the provider session so far, from the provider's own figures
    * (Claude Code `result.total_cost_usd`/`modelUsage`, Codex
-   * `turn.completed.usage`): running totals, which on resume include earlier
+   * `thread/tokenUsage/updated`): running totals, which on resume include earlier
    * turns. `costUsd` is USD, `null` when the provider reports none (Codex).
    * `contextTokens`/`contextWindow` are tokens in use at the end of the turn
    * and the model's window, where reported. Totals only grow: the main

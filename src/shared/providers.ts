@@ -10,7 +10,7 @@ export const PermissionModeSchema = z.enum(['default', 'acceptEdits', 'bypassPer
 export type PermissionMode = z.infer<typeof PermissionModeSchema>;
 
 /**
- * Codex sandbox policies (`codex exec --sandbox`): what model-generated
+ * Codex sandbox policies (the app-server's `sandbox`): what model-generated
  * commands may touch. Unset, the runner derives one from the permission mode.
  */
 export const CODEX_SANDBOX_MODES = ['read-only', 'workspace-write', 'danger-full-access'] as const;

@@ -3,8 +3,8 @@
  * Codex CLI, a real ACP agent (claude-agent-acp) and the `ollama` library,
  * each against the scripted model server. Per provider: prompt -> tool call
  * (not Ollama) -> final text -> done -> Corral quits and starts again -> a
- * follow-up in the restored pane continues the provider's session. For ACP,
- * a permission request is approved in the pane and the file is really written.
+ * follow-up in the restored pane continues the provider's session. For Codex
+ * and ACP, a permission request is approved in the pane before the tool runs.
  */
 import { Database } from 'bun:sqlite';
 import { describe, expect, it } from 'bun:test';
@@ -66,15 +66,19 @@ describe('providers end to end', () => {
   it('Codex: runs a shell command and answers', async () => {
     await e2e.browser.page.goto(e2e.corral.url);
     const p = await startOn('codexp', 'codex', 'Check the shell works.');
+    // The suite runs in `default` mode: Codex asks before the command.
+    const card = p.getByRole('group', { name: 'Permission request' });
+    await waitForText(card.locator('code'), OK_COMMAND);
+    expect(existsSync(join(project('codexp'), 'corral-ok.txt'))).toBe(false);
+    await card.getByRole('button', { name: 'Allow once' }).click();
     await waitForText(status(p), 'done');
+    await waitForText(card, 'Answered: Allow once');
     await waitForText(log(p).locator('[data-role="tool-call"]').first(), OK_COMMAND);
     await waitForText(log(p).locator('[data-role="tool-result"]').first(), 'corral-ok');
     await waitForText(log(p).locator('[data-role="assistant"]').last(), FINAL_TEXT.tool);
     expect(await log(p).locator('[data-role="tool-call"]').count()).toBe(1);
     expect(readFileSync(join(project('codexp'), 'corral-ok.txt'), 'utf8')).toBe('corral-ok\n');
     expect(storedSessionId('codexp')).toMatch(/^[0-9a-f-]{36}$/);
-    // `codex exec` has no approval channel: the header says Codex runs unattended, and in which sandbox.
-    await waitForText(p.getByRole('note', { name: 'Approvals' }), 'Unattended: Codex runs without asking in the workspace-write sandbox');
   }, T);
 
   it('ACP: asks permission in the pane, and the approved write really happens', async () => {

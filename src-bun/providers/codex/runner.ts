@@ -1,205 +1,254 @@
 /**
- * The Codex provider runner: one `codex exec --json` process per turn (the
- * CLI itself, not `@openai/codex-sdk`), resumed on the thread id so
- * follow-ups continue the same Codex thread. I/O only; the mapping is the
- * pure adapter's job.
+ * The Codex provider runner: one long-lived `codex app-server` process per
+ * sidecar (JSON-RPC over stdio, ./app-server-connection.ts), one Codex
+ * thread (`thread/start`, or `thread/resume` of a known thread id, also
+ * after a relaunch), one `turn/start` per prompt. Approval requests become
+ * permission cards (./approvals.ts decides which). I/O only; the mapping is
+ * the pure adapter's (./app-server-adapter.ts).
  *
- * Why the CLI and not the SDK: the SDK (0.163) pins its own `@openai/codex`
- * 0.163 and only wraps `codex exec --experimental-json`; it would ship a
- * second 150 MB binary, lag the CLI we test (0.169, which refuses the SDK's
- * `approvalPolicy: 'untrusted'`), and hide the process, whose signals and
- * process group Corral needs to control for stop.
+ * Why the app-server and not `codex exec --json` or `@openai/codex-sdk`
+ * (which wraps exec): only the app-server asks before a command or an edit.
+ * The bundled CLI's native binary is spawned directly, so stop signals reach
+ * Codex and no Node process sits between.
  */
-import type { AgentEvent, Approvals } from '../../../src/shared/events';
-import type { CodexSandbox, PermissionMode } from '../../../src/shared/providers';
-import { readLines } from '../../ndjson/line-reader';
-import { isObj, objects, str } from '../raw-fields';
+import type { AgentEvent } from '../../../src/shared/events';
+import { isObj, str } from '../raw-fields';
 import { ProviderError, type ProviderRunner, type RunnerConfig, type Turn } from '../types';
-import { createCodexAdapter } from './adapter';
+import { createCodexAppServerAdapter } from './app-server-adapter';
+import { AppServerRequestError, startAppServer, type AppServerConnection, type AppServerTap, type RequestId } from './app-server-connection';
+import {
+  codexApprovals, codexDecision, codexPolicy, codexWireDecision, isCodexOptionId,
+  type CodexApprovalKind, type CodexWireDecision,
+} from './approvals';
 import { bundledCodexVersion, resolveCodexBinary } from './binary';
-import { codexHomeOf, createRolloutEdits, type PendingChange } from './rollout-edits';
 
-/** How long Codex may take to exit after SIGINT before it is killed, ms. It exits in ~40 ms when healthy. */
+/** How long an interrupted turn may take to end before the app-server is killed, ms. It ends in ~60 ms when healthy. */
 export const STOP_GRACE_MS = 1000;
+/** How long the app-server may take to answer `initialize`, ms. */
+export const STARTUP_TIMEOUT_MS = 30_000;
 
-/** Codex approval policies Corral uses (0.169 refuses the older `untrusted`). */
-export type CodexApproval = 'on-request' | 'never';
-
-/**
- * Sandbox and approval policy per permission mode, after Codex's own presets
- * ("Read Only", "Auto", "Full Access"). `codex exec` shows no approval
- * prompt, so nothing outside the sandbox is ever granted under `on-request`;
- * file edits inside the workspace need no approval in `workspace-write`,
- * which is why `default` and `acceptEdits` map alike. An explicit `sandbox` wins.
- */
-export function codexPolicy(mode: PermissionMode, sandbox?: CodexSandbox): { sandbox: CodexSandbox; approval: CodexApproval } {
-  const preset: { sandbox: CodexSandbox; approval: CodexApproval } =
-    mode === 'plan' ? { sandbox: 'read-only', approval: 'on-request' }
-      : mode === 'bypassPermissions' ? { sandbox: 'danger-full-access', approval: 'never' }
-        : { sandbox: 'workspace-write', approval: 'on-request' };
-  return sandbox ? { ...preset, sandbox } : preset;
-}
+/** Knobs of the runner, for tests and the fixture recorder. */
+export type CodexRunnerOptions = { tap?: AppServerTap; stopGraceMs?: number };
 
 /**
- * What the pane header says about approvals: `codex exec` offers no approval
- * channel (its JSON events carry no approval request), so Codex runs
- * unattended, confined only by its sandbox.
+ * The parameters `thread/start` and `thread/resume` share (exported for
+ * tests): cwd, approval policy and sandbox from the permission mode
+ * (./approvals.ts), and the model and developer instructions when set.
  */
-export function codexApprovals(config: Pick<RunnerConfig, 'permissionMode' | 'sandbox'>): Approvals {
-  return { policy: 'unattended', sandbox: codexPolicy(config.permissionMode, config.sandbox).sandbox };
-}
-
-/**
- * The `codex` argv of one turn (exported for tests). The prompt is read from
- * stdin (`-`), so it may be any length and may start with a dash.
- * `threadId` resumes that thread (`exec … resume <id> -`).
- */
-export function codexArgs(config: RunnerConfig, threadId: string | undefined): string[] {
-  const { sandbox, approval } = codexPolicy(config.permissionMode, config.sandbox);
-  const args = ['exec', '--json', '--skip-git-repo-check', '--sandbox', sandbox, '-c', `approval_policy="${approval}"`];
-  if (config.model) args.push('-m', config.model);
-  // TOML basic strings accept JSON's escapes.
-  if (config.systemPrompt) args.push('-c', `developer_instructions=${JSON.stringify(config.systemPrompt)}`);
-  if (threadId) args.push('resume', threadId);
-  args.push('-');
-  return args;
-}
-
-/** A completed `file_change` item of a raw `codex exec --json` event: its item id and changed files. */
-function completedFileChange(raw: unknown): PendingChange | undefined {
-  if (!isObj(raw) || raw.type !== 'item.completed' || !isObj(raw.item) || raw.item.type !== 'file_change') return undefined;
-  const itemId = str(raw.item.id);
-  const changes = objects(raw.item.changes).flatMap((c) => (str(c.path) ? [{ path: c.path as string, kind: str(c.kind) ?? 'update' }] : []));
-  return itemId && changes.length > 0 ? { itemId, changes } : undefined;
-}
-
-/** Keeps the last `max` characters of a growing log, for error messages. */
-function tail(max: number) {
-  let text = '';
+export function threadParams(config: RunnerConfig): Record<string, unknown> {
+  const { sandbox, approvalPolicy } = codexPolicy(config.permissionMode, config.sandbox);
   return {
-    push(chunk: string) { text = (text + chunk).slice(-max); },
-    get text() { return text.trim(); },
+    cwd: config.cwd, approvalPolicy, sandbox,
+    ...(config.model ? { model: config.model } : {}),
+    ...(config.systemPrompt ? { developerInstructions: config.systemPrompt } : {}),
   };
 }
 
-/** Reads a byte stream to its end as text chunks (stderr). */
-async function drain(stream: ReadableStream<Uint8Array>, onText: (text: string) => void): Promise<void> {
-  const decoder = new TextDecoder();
-  for await (const chunk of stream) onText(decoder.decode(chunk, { stream: true }));
-}
+type PermissionRequest = Extract<AgentEvent, { type: 'permission_request' }>;
+type Pending = { request: PermissionRequest; kind: CodexApprovalKind; rpcId: RequestId; availableDecisions?: unknown[] };
+type Active = {
+  emit: (event: AgentEvent) => void;
+  signal: AbortSignal;
+  turnId?: string;
+  failure?: Extract<AgentEvent, { type: 'error' }>;
+  /** Settles with the turn's status once `turn/completed` for it arrives. */
+  completed: Promise<string>;
+  complete(status: string): void;
+};
+
+const errorText = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
 /**
- * Creates the Codex runner. Each `runTurn` spawns `codex exec --json` in
- * `config.cwd` with `config.env` (not detached: it stays in the sidecar's
- * process group, which the main process kills on stop), writes the prompt
- * to its stdin, and emits the adapted events as lines arrive. The thread id
- * comes from `config.resumeId` or the first `thread.started`. A completed
- * `file_change` item's tool calls are sent again with their edits, read from
- * the thread's rollout file (./rollout-edits.ts). A failed turn
- * is emitted (`error` event) and then thrown as a {@link ProviderError}. An
- * abort sends SIGINT, then SIGKILL after {@link STOP_GRACE_MS}, and resolves
- * quietly.
+ * Creates the Codex runner. The app-server starts on the first turn (in
+ * `config.cwd`, with `config.env`, in the sidecar's process group) and serves
+ * every later turn; if it dies, the next turn starts a new one and resumes
+ * the thread. A failed turn is emitted (`error` event) and then thrown as a
+ * {@link ProviderError}. An abort cancels open approval requests, sends
+ * `turn/interrupt`, kills the app-server if the turn has not ended after
+ * `stopGraceMs`, and resolves quietly. "Allow for this session" is
+ * remembered per kind (commands, edits) for the sidecar's lifetime.
  */
-export function createCodexRunner(config: RunnerConfig): ProviderRunner {
+export function createCodexRunner(config: RunnerConfig, options: CodexRunnerOptions = {}): ProviderRunner {
+  const stopGraceMs = options.stopGraceMs ?? STOP_GRACE_MS;
+  const adapter = createCodexAppServerAdapter();
+  const pending = new Map<string, Pending>();
+  const sessionAllowed = new Set<CodexApprovalKind>();
+  let conn: AppServerConnection | null = null;
   let threadId = config.resumeId;
+  let threadReady = false;
+  let resolvedModel = config.model;
   let turnCount = 0;
-  let running: ReturnType<typeof Bun.spawn> | undefined;
-  const version = config.executable ? undefined : bundledCodexVersion() ?? undefined;
-  const patchEdits = createRolloutEdits(codexHomeOf(config.env), config.cwd);
+  let active: Active | null = null;
+  /** A `turn/completed` that arrived before `turn/start` answered with the turn's id. */
+  let earlyCompletion: { turnId: string; status: string } | undefined;
 
-  async function runTurn(turn: Turn, emit: (event: AgentEvent) => void): Promise<void> {
-    if (turn.signal.aborted) return;
-    if (running) throw new ProviderError('a Codex turn is already running');
+  const answer = (c: AppServerConnection, rpcId: RequestId, decision: CodexWireDecision) => c.respond(rpcId, { decision });
+
+  function cancelPending(): void {
+    for (const p of pending.values()) if (conn) answer(conn, p.rpcId, 'cancel');
+    pending.clear();
+  }
+
+  function onNotification(method: string, params: unknown): void {
+    if (isObj(params) && typeof params.threadId === 'string' && params.threadId !== threadId) return;
+    // Token usage arrives also between turns (a resumed thread reports its totals): the adapter keeps it.
+    const events = adapter.notification(method, params);
+    if (method === 'turn/completed' && isObj(params) && isObj(params.turn)) {
+      const turnId = str(params.turn.id) ?? '';
+      const status = str(params.turn.status) ?? 'completed';
+      if (active?.turnId === turnId) active.complete(status);
+      else earlyCompletion = { turnId, status };
+    }
+    if (!active) return;
+    for (const event of events) {
+      if (event.type === 'error') {
+        if (active.signal.aborted) continue;
+        active.failure = event;
+      }
+      active.emit(event);
+    }
+  }
+
+  function onRequest(c: AppServerConnection, rpcId: RequestId, method: string, params: unknown): void {
+    const id = `perm-${turnCount}-${String(rpcId)}`;
+    const card = adapter.approval(id, method, params);
+    if (!card) {
+      c.respondError(rpcId, -32601, `Corral does not serve ${method}`);
+      return;
+    }
+    if (!active || active.signal.aborted) return answer(c, rpcId, 'cancel');
+    const decision = codexDecision(config.permissionMode, card.kind, sessionAllowed);
+    if (decision !== 'ask') return answer(c, rpcId, decision);
+    const availableDecisions = isObj(params) && Array.isArray(params.availableDecisions) ? params.availableDecisions : undefined;
+    pending.set(id, { request: card.request, kind: card.kind, rpcId, availableDecisions });
+    active.emit(card.request);
+  }
+
+  async function connect(): Promise<AppServerConnection> {
     const binary = resolveCodexBinary(config.executable, config.env);
     if (!binary) {
       throw new ProviderError(config.executable
         ? `Codex executable not found at ${config.executable}`
         : 'Codex CLI not found: the bundled @openai/codex has no binary for this platform and `codex` is not on PATH');
     }
-    const stderr = tail(4000);
-    // Codex restarts its item ids in every process; a per-turn prefix keeps event ids unique in the session.
-    const adapter = createCodexAdapter({ idPrefix: `t${++turnCount}-${crypto.randomUUID().slice(0, 8)}`, model: config.model, cwd: config.cwd, version });
-    patchEdits.begin(threadId);
-    const editEvents = () => patchEdits.resolve(threadId).flatMap(([itemId, edits]) => adapter.fileChangeEdits(itemId, edits));
-    let proc: ReturnType<typeof Bun.spawn>;
-    try {
-      proc = Bun.spawn([binary.path, ...codexArgs(config, threadId)], {
-        cwd: config.cwd, env: config.env, stdin: 'pipe', stdout: 'pipe', stderr: 'pipe',
-      });
-    } catch (error) {
-      throw new ProviderError(`could not start Codex (${binary.path}): ${error instanceof Error ? error.message : String(error)}`);
+    let c!: AppServerConnection;
+    c = await startAppServer({
+      binary: binary.path, args: [], cwd: config.cwd, env: config.env, tap: options.tap, startupTimeoutMs: STARTUP_TIMEOUT_MS,
+      handlers: { notification: onNotification, request: (rpcId, method, params) => onRequest(c, rpcId, method, params) },
+    });
+    threadReady = false;
+    return c;
+  }
+
+  /** Resumes the known thread, or starts one (with a note when the known one cannot be resumed); then says `init`. */
+  async function openThread(c: AppServerConnection, emit: (event: AgentEvent) => void, prefix: string): Promise<void> {
+    let response: unknown;
+    if (threadId) {
+      try {
+        response = await Promise.race([c.request('thread/resume', { threadId, ...threadParams(config), excludeTurns: true }), c.died]);
+      } catch (e) {
+        if (!(e instanceof AppServerRequestError)) throw e;
+        // Only a thread Codex has no record of is replaced; another process writing it ("already has an active writer") is an error.
+        if (!/no rollout found|not found/i.test(e.message)) throw new ProviderError(`Could not resume Codex thread ${threadId}: ${e.message}`);
+        emit({ type: 'text', id: `${prefix}:resume`, role: 'assistant', mode: 'replace', text: `Could not resume Codex thread ${threadId} (${e.message}). A new thread was started: Codex does not remember the earlier conversation.` });
+      }
     }
-    running = proc;
-    let failure: Extract<AgentEvent, { type: 'error' }> | undefined;
-    let completed = false;
-    let hardStop: ReturnType<typeof setTimeout> | undefined;
-    const onAbort = () => {
-      proc.kill('SIGINT');
-      hardStop = setTimeout(() => proc.kill('SIGKILL'), STOP_GRACE_MS);
+    if (!response) response = await Promise.race([c.request('thread/start', threadParams(config)), c.died]);
+    const thread = isObj(response) && isObj(response.thread) ? response.thread : {};
+    const id = str(thread.id);
+    if (!id) throw new ProviderError('Codex answered thread/start without a thread id');
+    threadId = id;
+    resolvedModel = (isObj(response) ? str(response.model) : undefined) ?? config.model;
+    threadReady = true;
+  }
+
+  function initEvent(c: AppServerConnection): AgentEvent {
+    const version = c.version ?? (config.executable ? undefined : bundledCodexVersion() ?? undefined);
+    return {
+      type: 'init', providerSessionId: threadId!, cwd: config.cwd,
+      approvals: codexApprovals(config.permissionMode, config.sandbox),
+      ...(resolvedModel ? { model: resolvedModel } : {}),
+      ...(version ? { version } : {}),
     };
-    turn.signal.addEventListener('abort', onAbort, { once: true });
-    try {
-      const stdin = proc.stdin as import('bun').FileSink;
-      stdin.write(turn.prompt);
-      await stdin.end();
-    } catch {
-      // Codex exited before reading its prompt; its exit code and stderr say why.
-    }
-    const stderrDone = drain(proc.stderr as ReadableStream<Uint8Array>, (t) => stderr.push(t)).catch(() => undefined);
-    try {
-      await readLines(proc.stdout as ReadableStream<Uint8Array>, {
-        line(text) {
-          if (!text.trim()) return;
-          let raw: unknown;
-          try {
-            raw = JSON.parse(text);
-          } catch {
-            stderr.push(`${text}\n`); // not an event: keep it for the error message
-            return;
-          }
-          if ((raw as { type?: unknown }).type === 'turn.completed') completed = true;
-          const events = adapter.adapt(raw);
-          const change = completedFileChange(raw);
-          if (change) {
-            patchEdits.add(change);
-            // The calls with their edits go before the results, so no call shows as running again after its result.
-            const firstResult = events.findIndex((e) => e.type === 'tool_result');
-            events.splice(firstResult < 0 ? events.length : firstResult, 0, ...editEvents());
-          }
-          for (const event of events) {
-            if (event.type === 'init') {
-              threadId = event.providerSessionId;
-              emit({ ...event, approvals: codexApprovals(config) });
-              continue;
-            }
-            if (event.type === 'error' && turn.signal.aborted) continue;
-            if (event.type === 'error') failure = event;
-            emit(event);
-          }
-        },
-        oversized: (head) => stderr.push(`oversized event: ${head}\n`),
-      });
-      await proc.exited;
-      await stderrDone;
-      // The rollout is complete once Codex has exited: patches it had not written yet are there now.
-      for (const event of editEvents()) emit(event);
-    } finally {
-      turn.signal.removeEventListener('abort', onAbort);
-      clearTimeout(hardStop);
-      if (running === proc) running = undefined;
-    }
+  }
+
+  function drop(c: AppServerConnection): void {
+    c.kill();
+    if (conn === c) conn = null;
+    threadReady = false;
+  }
+
+  async function runTurn(turn: Turn, emit: (event: AgentEvent) => void): Promise<void> {
     if (turn.signal.aborted) return;
-    if (failure && !completed) throw new ProviderError(failure.message, failure.fatal);
-    if (proc.exitCode !== 0 || !completed) {
-      const why = proc.exitCode !== 0 ? `Codex exited with ${proc.exitCode ?? proc.signalCode}` : 'Codex ended without finishing the turn';
-      throw new ProviderError([why, stderr.text].filter(Boolean).join('\n'));
+    if (active) throw new ProviderError('a Codex turn is already running');
+    // Event ids get a per-turn prefix, so ids never collide across turns or restarts of the app-server.
+    const prefix = `t${++turnCount}-${crypto.randomUUID().slice(0, 8)}`;
+    adapter.startTurn(prefix);
+    let complete!: (status: string) => void;
+    const completed = new Promise<string>((r) => { complete = r; });
+    const current: Active = { emit, signal: turn.signal, completed, complete };
+    active = current;
+    let c: AppServerConnection | undefined;
+    let hardStop: ReturnType<typeof setTimeout> | undefined;
+    let onAbort: (() => void) | undefined;
+    try {
+      c = conn ?? (conn = await connect());
+      if (!threadReady) await openThread(c, emit, prefix);
+      emit(initEvent(c));
+      if (turn.signal.aborted) return;
+      const started = c.request('turn/start', { threadId, input: [{ type: 'text', text: turn.prompt, text_elements: [] }] });
+      const live = c;
+      onAbort = () => {
+        cancelPending();
+        void started.then((r) => {
+          const turnId = isObj(r) && isObj(r.turn) ? str(r.turn.id) : undefined;
+          if (turnId) return live.request('turn/interrupt', { threadId, turnId });
+        }).catch(() => undefined);
+        hardStop = setTimeout(() => { drop(live); current.complete('interrupted'); }, stopGraceMs);
+      };
+      turn.signal.addEventListener('abort', onAbort, { once: true });
+      const response = await Promise.race([started, c.died]);
+      current.turnId = isObj(response) && isObj(response.turn) ? str(response.turn.id) : undefined;
+      if (!current.turnId) throw new ProviderError('Codex answered turn/start without a turn id');
+      if (earlyCompletion?.turnId === current.turnId) current.complete(earlyCompletion.status);
+      const status = await Promise.race([completed, c.died]);
+      if (turn.signal.aborted) return;
+      if (status === 'failed') {
+        const failure = current.failure;
+        throw new ProviderError(failure?.message ?? 'Codex reported a failed turn', failure?.fatal);
+      }
+      if (status === 'interrupted') throw new ProviderError('Codex interrupted the turn');
+    } catch (e) {
+      if (turn.signal.aborted) return;
+      if (c?.exited) drop(c);
+      if (e instanceof ProviderError) throw e;
+      throw new ProviderError(`Codex: ${errorText(e)}`);
+    } finally {
+      if (onAbort) turn.signal.removeEventListener('abort', onAbort);
+      clearTimeout(hardStop);
+      cancelPending();
+      earlyCompletion = undefined;
+      active = null;
     }
   }
 
   return {
     runTurn,
+    answerPermission(id, optionId) {
+      const p = pending.get(id);
+      if (!p || !conn || !isCodexOptionId(optionId)) return false;
+      pending.delete(id);
+      if (optionId === 'allow_session') sessionAllowed.add(p.kind);
+      // The card shows the answer from here on, also after a reload (same id: it updates in place).
+      active?.emit({ ...p.request, answered: { optionId } });
+      answer(conn, p.rpcId, codexWireDecision(optionId, p.kind, p.availableDecisions));
+      return true;
+    },
     async close() {
-      running?.kill('SIGKILL');
+      cancelPending();
+      const c = conn;
+      conn = null;
+      await c?.close(stopGraceMs);
     },
   };
 }
