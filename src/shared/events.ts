@@ -48,7 +48,7 @@ export type Approvals = z.infer<typeof ApprovalsSchema>;
  * it; `oldStart`/`newStart` are the 1-based lines of the file where they
  * begin, absent when the provider did not say (the diff then has no line
  * numbers). Sources: Claude `Edit`/`MultiEdit`/`Write` input and its
- * `tool_use_result.structuredPatch`, ACP `diff` content, Codex `apply_patch`.
+ * `tool_use_result.structuredPatch`, ACP `diff` content, Codex `fileChange` diffs.
  */
 export const FileEditSchema = z.object({
   path: z.string().max(4096),

@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 import { AgentEventSchema, type AgentEvent } from '../../../src/shared/events';
 import { FAILING_COMMAND, FINAL_TEXT, OK_COMMAND, WRITE_FILE } from '../../../test/model-server/main';
 import { EDIT_FILE } from '../../../test/model-server/scenarios';
-import { classifyCodexError, createCodexAppServerAdapter, fileChangeDiff, unwrapShellCommand } from './app-server-adapter';
+import { classifyCodexError, createCodexAppServerAdapter, fileChangeEdits, unwrapShellCommand } from './app-server-adapter';
 
 const FIXTURES = resolve(import.meta.dir, '../../../test/fixtures/codex-app-server');
 const PROJECT = '/tmp/corral-fixture/proj';
@@ -130,19 +130,23 @@ describe('Codex app-server adapter on recorded sessions', () => {
     expect(decisions(lines)).toEqual(['accept']);
     const [call] = ofType(events, 'tool_call');
     expect(call).toMatchObject({ name: 'apply_patch', path, input: { path, kind: 'add', diff: WRITE_FILE.content } });
+    expect(call!.edits).toEqual([{ path, oldText: null, newText: WRITE_FILE.content, oldStart: 1, newStart: 1 }]);
     expect(ofType(events, 'tool_result')).toEqual([{ type: 'tool_result', id: call!.id, output: `added ${path}`, isError: false }]);
     expect([...fold(events).values()]).toEqual([FINAL_TEXT.write]);
   });
 
-  it('shows an edit of an existing file on its card as the changed lines before and after, from Codex\'s unified diff', () => {
+  it('shows an edit of an existing file on its card and its call as the changed lines before and after, at the lines of Codex\'s unified diff', () => {
     const { lines, events } = replay('edit');
     const path = `${PROJECT}/${EDIT_FILE.name}`;
     const started = lines.find((l) => l.msg.method === 'item/started' && l.msg.params.item.type === 'fileChange')!.msg.params.item;
     expect(started.changes[0].diff).toStartWith('@@ -3,3 +3,4 @@');
-    expect(ofType(events, 'permission_request')[0]).toMatchObject({
-      title: `Edit ${path}`, path, diff: { path, oldText: 'charlie\ndelta\necho\n', newText: 'charlie\nDELTA\ndelta two\necho\n' },
-    });
-    expect(ofType(events, 'tool_call')[0]).toMatchObject({ name: 'apply_patch', path, input: { kind: 'update', diff: started.changes[0].diff } });
+    const edit = { path, oldText: 'charlie\ndelta\necho\n', newText: 'charlie\nDELTA\ndelta two\necho\n', oldStart: 3, newStart: 3 };
+    const [card] = ofType(events, 'permission_request');
+    expect(card).toMatchObject({ title: `Edit ${path}`, path });
+    expect(card!.diff).toEqual(edit);
+    const [call] = ofType(events, 'tool_call');
+    expect(call).toMatchObject({ name: 'apply_patch', path, input: { kind: 'update', diff: started.changes[0].diff } });
+    expect(call!.edits).toEqual([edit]);
     expect(ofType(events, 'tool_result')[0]).toMatchObject({ output: `updated ${path}`, isError: false });
     expect([...fold(events).values()]).toEqual([FINAL_TEXT.edit]);
   });
@@ -241,12 +245,31 @@ describe('Codex app-server adapter on shapes the recordings do not cover', () =>
     expect(adapter.notification('item/completed', { item: { id: 'c1', type: 'contextCompaction' } })).toEqual([{ type: 'compaction', id: 't1:c1' }]);
   });
 
-  it('builds an update\'s before and after from its unified diff, hunk by hunk', () => {
+  it('builds one edit per hunk of an update\'s unified diff, placed at the hunk\'s lines; an added or deleted file whole, from line 1', () => {
     const diff = '@@ -1,3 +1,3 @@\n a\n-b\n+B\n c\n@@ -9,2 +9,3 @@\n x\n+y\n z\n';
-    expect(fileChangeDiff({ path: '/p/f.txt', kind: { type: 'update', move_path: null }, diff })).toEqual({
-      path: '/p/f.txt', oldText: 'a\nb\nc\n…\nx\nz\n', newText: 'a\nB\nc\n…\nx\ny\nz\n',
+    expect(fileChangeEdits({ path: '/p/f.txt', kind: { type: 'update', move_path: null }, diff })).toEqual([
+      { path: '/p/f.txt', oldText: 'a\nb\nc\n', newText: 'a\nB\nc\n', oldStart: 1, newStart: 1 },
+      { path: '/p/f.txt', oldText: 'x\nz\n', newText: 'x\ny\nz\n', oldStart: 9, newStart: 9 },
+    ]);
+    // A hunk that only removes lines: the new side is empty, and unified diff's count-0 start (the line before) is moved to the line itself.
+    expect(fileChangeEdits({ path: '/p/f.txt', kind: { type: 'update' }, diff: '@@ -4,2 +3,0 @@\n-d\n-e\n' })).toEqual([
+      { path: '/p/f.txt', oldText: 'd\ne\n', newText: '', oldStart: 4, newStart: 4 },
+    ]);
+    expect(fileChangeEdits({ path: '/p/n.txt', kind: { type: 'add' }, diff: 'new\n' })).toEqual([{ path: '/p/n.txt', oldText: null, newText: 'new\n', oldStart: 1, newStart: 1 }]);
+    expect(fileChangeEdits({ path: '/p/f.txt', kind: { type: 'delete' }, diff: 'gone\n' })).toEqual([{ path: '/p/f.txt', oldText: 'gone\n', newText: '', oldStart: 1, newStart: 1 }]);
+    expect(fileChangeEdits({ path: '/p/f.txt', kind: { type: 'update' }, diff: 'not a diff' })).toEqual([]);
+    expect(fileChangeEdits({ kind: { type: 'add' }, diff: 'x\n' })).toEqual([]);
+  });
+
+  it('shows an update of several hunks on its card as the hunks joined by a … line, without line numbers, and on its call hunk by hunk', () => {
+    const adapter = createCodexAppServerAdapter();
+    adapter.startTurn('t1');
+    const change = { path: '/p/f.txt', kind: { type: 'update', move_path: null }, diff: '@@ -1,2 +1,2 @@\n-a\n+A\n b\n@@ -9,1 +9,2 @@\n x\n+y\n' };
+    const [call] = adapter.notification('item/started', { item: { id: 'fc1', type: 'fileChange', status: 'inProgress', changes: [change] } });
+    expect(call).toMatchObject({ type: 'tool_call', edits: [{ oldStart: 1, newStart: 1 }, { oldStart: 9, newStart: 9 }] });
+    expect(adapter.approval('p1', 'item/fileChange/requestApproval', { itemId: 'fc1' })!.request.diff).toEqual({
+      path: '/p/f.txt', oldText: 'a\nb\n…\nx\n', newText: 'A\nb\n…\nx\ny\n',
     });
-    expect(fileChangeDiff({ path: '/p/f.txt', kind: { type: 'delete' }, diff: 'gone\n' })).toEqual({ path: '/p/f.txt', oldText: 'gone\n', newText: '' });
   });
 
   it('refuses to build a card for requests it does not know, and ignores malformed messages', () => {

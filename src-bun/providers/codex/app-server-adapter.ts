@@ -8,7 +8,8 @@
  *  - `item/started`, `item/completed` `{item:{id, type, …}}` with item types
  *    `agentMessage{text}`, `reasoning{summary[], content[]}`,
  *    `commandExecution{command, aggregatedOutput, exitCode, status:'inProgress'|'completed'|'failed'|'declined'}`,
- *    `fileChange{changes:[{path, kind:{type:'add'|'delete'|'update'}, diff}], status}`,
+ *    `fileChange{changes:[{path, kind:{type:'add'|'delete'|'update'}, diff}], status}` (one tool_call
+ *    per change, its `diff` as the call's `edits`: {@link fileChangeEdits}),
  *    `mcpToolCall{server, tool, arguments, result?{content[]}, error?{message}, status}`,
  *    `webSearch{query}`, `plan{text}`, `contextCompaction`;
  *  - `item/agentMessage/delta`, `item/reasoning/textDelta`, `item/reasoning/summaryTextDelta` `{itemId, delta}`;
@@ -22,12 +23,11 @@
  * whose changes came with its `item/started`.
  */
 import { parsePatch } from 'diff';
-import type { AgentEvent, FatalKind } from '../../../src/shared/events';
+import type { AgentEvent, FatalKind, FileEdit } from '../../../src/shared/events';
 import { ID_MAX, TEXT_MAX, clip, int, isObj, objects, str, type Obj } from '../raw-fields';
 import { CODEX_PERMISSION_OPTIONS, type CodexApprovalKind } from './approvals';
 
 type PermissionRequest = Extract<AgentEvent, { type: 'permission_request' }>;
-type FileDiff = NonNullable<PermissionRequest['diff']>;
 
 /**
  * Classifies a Codex failure as one that must not be retried: context
@@ -64,22 +64,38 @@ const changeKind = (change: Obj): string => (isObj(change.kind) ? str(change.kin
 const CHANGE_VERB: Record<string, string> = { add: 'added', delete: 'deleted', update: 'updated' };
 
 /**
- * Before/after text of one file change, from its `diff`: an `add` carries the
- * new file's content, a `delete` the removed content, an `update` a unified
- * diff whose hunks (context and removed lines / context and added lines) are
- * joined, hunk by hunk, with `…` between them.
+ * The edits of one file change, from its `diff`: an `add` carries the new
+ * file's content (one edit from line 1, `oldText: null`), a `delete` the
+ * removed content, an `update` a unified diff (`@@ -3,3 +3,4 @@` hunks, no
+ * file headers), one edit per hunk: its context and removed lines before,
+ * its context and added lines after, placed at the hunk's `oldStart`/`newStart`
+ * (parsed by jsdiff). No edits without a path, or for an update whose diff
+ * has no hunk.
  */
-export function fileChangeDiff(change: Obj): FileDiff | undefined {
+export function fileChangeEdits(change: Obj): FileEdit[] {
   const path = str(change.path);
   const diff = str(change.diff) ?? '';
-  if (!path) return undefined;
+  if (!path) return [];
+  const at = clip(path, 4096);
   const kind = changeKind(change);
-  if (kind === 'add') return { path: clip(path, 4096), oldText: null, newText: clip(diff, TEXT_MAX) };
-  if (kind === 'delete') return { path: clip(path, 4096), oldText: clip(diff, TEXT_MAX), newText: '' };
-  const hunks = parsePatch(diff).flatMap((p) => p.hunks);
-  if (hunks.length === 0) return undefined;
-  const side = (keep: string) => hunks.map((h) => h.lines.filter((l) => l[0] === ' ' || l[0] === keep).map((l) => `${l.slice(1)}\n`).join('')).join('…\n');
-  return { path: clip(path, 4096), oldText: clip(side('-'), TEXT_MAX), newText: clip(side('+'), TEXT_MAX) };
+  if (kind === 'add') return [{ path: at, oldText: null, newText: clip(diff, TEXT_MAX), oldStart: 1, newStart: 1 }];
+  if (kind === 'delete') return [{ path: at, oldText: clip(diff, TEXT_MAX), newText: '', oldStart: 1, newStart: 1 }];
+  const hunks = parsePatch(diff).flatMap((p) => p.hunks).slice(0, 256);
+  return hunks.map((h) => {
+    const side = (keep: string) => h.lines.filter((l) => l[0] === ' ' || l[0] === keep).map((l) => `${l.slice(1)}\n`).join('');
+    return { path: at, oldText: clip(side('-'), TEXT_MAX), newText: clip(side('+'), TEXT_MAX), oldStart: Math.max(h.oldStart, 1), newStart: Math.max(h.newStart, 1) };
+  });
+}
+
+/**
+ * The one edit a permission card shows for a file change: its only edit, or,
+ * for an update of several hunks, the hunks' texts joined with a `…` line
+ * between them and no line numbers (the lines between hunks are not in the diff).
+ */
+function cardEdit(edits: FileEdit[]): FileEdit | undefined {
+  if (edits.length <= 1) return edits[0];
+  const joined = (side: (e: FileEdit) => string) => clip(edits.map(side).join('…\n'), TEXT_MAX);
+  return { path: edits[0]!.path, oldText: joined((e) => e.oldText ?? ''), newText: joined((e) => e.newText) };
 }
 
 /** Flattens MCP result content blocks (`{type:'text', text}`, images, resources) to display text. */
@@ -160,7 +176,8 @@ function adaptItem(item: Obj, completed: boolean, state: State): AgentEvent[] {
         const kind = changeKind(change);
         const changeId = eventId(state, itemId, `:${index}`);
         const input = { path, kind, diff: str(change.diff) ?? '' };
-        events.push(...once(state.calls, { type: 'tool_call', id: changeId, name: 'apply_patch', input, path: clip(path, 4096) }));
+        const edits = fileChangeEdits(change);
+        events.push(...once(state.calls, { type: 'tool_call', id: changeId, name: 'apply_patch', input, path: clip(path, 4096), ...(edits.length ? { edits } : {}) }));
         if (!finished) continue;
         const output = status === 'declined' ? `Declined: ${path} was not changed.` : status === 'failed' ? `failed to apply ${path}` : `${CHANGE_VERB[kind] ?? kind} ${path}`;
         events.push(...once(state.results, { type: 'tool_result', id: changeId, output: clip(output, TEXT_MAX), isError: status === 'declined' || status === 'failed' }));
@@ -271,7 +288,7 @@ function approvalCard(id: string, method: string, params: Obj, state: State): { 
     const changes = (itemId && state.fileChanges.get(itemId)) || [];
     const paths = changes.map((c) => str(c.path)).filter((p): p is string => !!p);
     const first = changes[0];
-    const diff = changes.length === 1 && first ? fileChangeDiff(first) : undefined;
+    const diff = changes.length === 1 && first ? cardEdit(fileChangeEdits(first)) : undefined;
     const verb = first && changeKind(first) === 'add' ? 'Create' : first && changeKind(first) === 'delete' ? 'Delete' : 'Edit';
     const title = paths.length === 1 ? `${verb} ${paths[0]}` : paths.length > 1 ? `Change ${paths.length} files: ${paths.join(', ')}` : 'Change files';
     return {
