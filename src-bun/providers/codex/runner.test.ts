@@ -1,12 +1,12 @@
 // Runs the real Codex CLI (bundled @openai/codex 0.169) as `codex app-server`, offline, against the scripted model server.
 import { describe, expect, it } from 'bun:test';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AgentEvent } from '../../../src/shared/events';
 import type { PermissionMode } from '../../../src/shared/providers';
 import { groupMembers, readStat } from '../../core/process-tree';
 import { CODEX_TEST_MODEL, codexHomeOutsideTmp, offlineCodexEnv, writeOfflineCodexConfig } from '../../../test/agent-env';
-import { FINAL_TEXT, OK_COMMAND, WRITE_FILE } from '../../../test/model-server/main';
+import { EDIT_FILE, FINAL_TEXT, OK_COMMAND, WRITE_FILE } from '../../../test/model-server/main';
 import { collectTurn, ofType, runnerSuite } from '../../../test/runner-suite';
 import { ProviderError, type ProviderRunner, type RunnerConfig } from '../types';
 import { createCodexRunner, threadParams } from './runner';
@@ -95,13 +95,24 @@ describe('Codex runner over the real app-server: approvals', () => {
     expect(ofType(again.events, 'tool_result')[0]).toMatchObject({ output: 'corral-ok', isError: false });
   });
 
-  it('acceptEdits: a file change runs without a card, a command still asks', async () => {
+  it('acceptEdits: file changes run without a card and carry their edits, a command still asks', async () => {
     const cfg = config('accept-edits', 'acceptEdits');
     const runner = suite.track(createCodexRunner(cfg));
     const write = await turn(runner, '[scenario:write] Create a file.');
     expect(write.error).toBeUndefined();
     expect(cards(write.events)).toEqual([]);
-    expect(readFileSync(join(cfg.cwd, WRITE_FILE.name), 'utf8')).toBe(WRITE_FILE.content);
+    const written = join(cfg.cwd, WRITE_FILE.name);
+    expect(readFileSync(written, 'utf8')).toBe(WRITE_FILE.content);
+    expect(ofType(write.events, 'tool_call')[0]!.edits).toEqual([{ path: written, oldText: null, newText: WRITE_FILE.content, oldStart: 1, newStart: 1 }]);
+    const edited = join(cfg.cwd, EDIT_FILE.name);
+    writeFileSync(edited, EDIT_FILE.before);
+    const edit = await turn(runner, '[scenario:edit] Change a line.');
+    expect(edit.error).toBeUndefined();
+    expect(cards(edit.events)).toEqual([]);
+    expect(readFileSync(edited, 'utf8')).toBe(EDIT_FILE.after);
+    expect(ofType(edit.events, 'tool_call')[0]!.edits).toEqual([
+      { path: edited, oldText: 'charlie\ndelta\necho\n', newText: 'charlie\nDELTA\ndelta two\necho\n', oldStart: 3, newStart: 3 },
+    ]);
     const command = await turn(runner, 'Check the shell works.', 'deny');
     expect(cards(command.events)[0]).toMatchObject({ command: OK_COMMAND });
     expect(existsSync(okFile(cfg))).toBe(false);
