@@ -5,8 +5,10 @@
  *  - Claude Code in `default` mode reads the file, then asks before its Edit:
  *    the card shows the edit's snippets as a diff; once allowed, the tool
  *    call shows the edit placed in the file, with its line numbers.
- *  - Codex's apply_patch shows as its chunk placed in the file; a patch that
- *    adds a file shows as a new file, all lines added.
+ *  - Codex (`codex app-server`, also `default` mode) asks before each file
+ *    change: the card and then the tool call show the change from Codex's
+ *    unified diff, at its lines; a change that adds a file shows as a new
+ *    file, all lines added.
  * Rows are read as the user sees them: old line, new line, sign, text.
  */
 import { describe, expect, it } from 'bun:test';
@@ -82,21 +84,36 @@ describe('edits show as diffs', () => {
     await screenshot(page, 'diff-claude');
   }, T);
 
-  it('Codex: an apply_patch update shows its chunk at its lines, and an added file all added', async () => {
+  it('Codex: the file change card and the allowed change show an update at its lines, and an added file all added', async () => {
     const { page } = e2e.browser;
     const file = seed('codexedit');
     const p = await addProject(page, e2e.dir('codexedit'), 'codexedit');
     await p.getByRole('combobox', { name: 'Provider' }).selectOption('codex');
     await sendPrompt(p, '[scenario:edit] Change a line.');
+    const card = p.getByRole('group', { name: 'Permission request' }).last();
+    await card.getByRole('button', { name: 'Allow once' }).waitFor({ timeout: T });
+    // Codex's unified diff places the change before it is made: the card has the line numbers already.
+    const rows = ['3|3| |charlie', '4||-|delta', '|4|+|DELTA', '|5|+|delta two', '5|6| |echo'];
+    const proposed = await readDiff(card.locator('details.diff-view'));
+    expect(proposed.rows).toEqual(rows);
+    expect([proposed.added, proposed.removed]).toEqual(['+2', '-1']);
+    expect(proposed.header).toContain(file);
+    expect(readFileSync(file, 'utf8')).toBe(EDIT_FILE.before);
+
+    await card.getByRole('button', { name: 'Allow once' }).click();
     await waitForText(status(p), 'done');
     await waitForText(log(p).locator('[data-role="assistant"]').last(), FINAL_TEXT.edit);
     expect(readFileSync(file, 'utf8')).toBe(EDIT_FILE.after);
     const update = await readDiff(log(p).locator('[data-role="tool-call"]').first().locator('details.diff-view'));
-    expect(update.rows).toEqual(['3|3| |charlie', '4||-|delta', '|4|+|DELTA', '|5|+|delta two', '5|6| |echo']);
+    expect(update.rows).toEqual(rows);
     expect([update.added, update.removed]).toEqual(['+2', '-1']);
     expect(update.header).toContain(file);
 
     await sendPrompt(p, '[scenario:write] Create a file.');
+    const writeCard = p.getByRole('group', { name: 'Permission request' }).last();
+    await waitForText(writeCard, `Create ${join(e2e.dir('codexedit'), WRITE_FILE.name)}`);
+    expect((await readDiff(writeCard.locator('details.diff-view'))).rows).toEqual([`|1|+|${WRITE_FILE.content.trimEnd()}`]);
+    await writeCard.getByRole('button', { name: 'Allow once' }).click();
     await waitForText(log(p).locator('[data-role="assistant"]').last(), FINAL_TEXT.write);
     await waitForText(status(p), 'done');
     const created = await readDiff(log(p).locator('[data-role="tool-call"]').last().locator('details.diff-view'));
