@@ -4,6 +4,9 @@
  */
 import { join } from 'node:path';
 import type { Clock } from '../../src/shared/clock';
+import { claudeExecutable } from '../providers/claude/executable';
+import { resolveCodexBinary } from '../providers/codex/binary';
+import { createLoginRunner } from '../providers/sign-in/login-runner';
 import { createProjects } from './projects';
 import { createSessionManager, type Logger, type Publish, type SpawnSidecar } from './session-manager';
 import { createStore } from './store';
@@ -32,10 +35,21 @@ export function createCore(deps: CoreDeps) {
   const interrupted = sessions.markInterrupted();
   if (interrupted) deps.log.info(`${interrupted} session(s) were running when Corral last stopped; marked interrupted`);
   const projects = createProjects(store, sessions, deps.clock);
+  const logins = createLoginRunner({
+    publish: (update) => deps.publish('providers.login', update),
+    env: deps.baseEnv,
+    clock: deps.clock,
+    executables: () => {
+      const settings = store.settings.getAll();
+      return { claude: claudeExecutable(settings), codex: resolveCodexBinary(settings.provider_settings.codex?.executable, deps.baseEnv)?.path ?? null };
+    },
+  });
   return {
     store,
     sessions,
     projects,
+    /** Provider login flows Corral runs for the user. */
+    logins,
     /** Stores an already-validated setting and applies it at once. */
     setSetting(key: string, value: unknown): void {
       store.settings.set(key, value);
@@ -43,7 +57,7 @@ export function createCore(deps: CoreDeps) {
     },
     /** Graceful shutdown (see SessionManager.shutdown), then closes the database. */
     async shutdown() {
-      const result = await sessions.shutdown();
+      const [result] = await Promise.all([sessions.shutdown(), logins.shutdown()]);
       store.close();
       return result;
     },

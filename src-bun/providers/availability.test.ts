@@ -49,8 +49,11 @@ describe('providers.list availability', () => {
   });
 
   it('answers for every provider in picker order, each matching the contract', async () => {
-    const list = await listProviders(settings({ ollama: { host: server.url }, acp: { command: 'gemini --acp' } }), env);
+    // The CLIs' status commands are asked in src-bun/providers/sign-in/probe.test.ts; here they answer "not logged in".
+    const commands = { claude: async () => ({ loggedIn: false, authMethod: 'none', apiKeySource: null, subscriptionType: null, configDirectory: null }), codex: async () => ({ loggedIn: false as const }) };
+    const list = await listProviders(settings({ ollama: { host: server.url }, acp: { command: 'gemini --acp' } }), env, commands);
     expect(list.map((p) => [p.id, p.available])).toEqual([['claude', true], ['codex', true], ['ollama', true], ['acp', true]]);
+    expect(list.map((p) => [p.id, p.signIn?.state])).toEqual([['claude', 'not_set'], ['codex', 'not_set'], ['ollama', 'not_needed'], ['acp', 'not_set']]);
     for (const info of list) expect(ProviderInfoSchema.parse(info)).toEqual(info);
   });
 });

@@ -6,13 +6,14 @@
  */
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
 import { ACP_PRESETS } from '../../src/shared/providers';
 import type { ProviderInfo } from '../../src/shared/rpc/providers';
 import type { Settings } from '../../src/shared/settings';
+import { bundledClaudeExecutable } from './claude/executable';
 import { BUNDLED_BIN_DIR, resolveAgentProgram, splitCommandLine } from './acp/command-line';
 import { bundledCodexVersion, resolveCodexBinary } from './codex/binary';
 import { ollamaHost, probeOllama } from './ollama/probe';
+import { probeSignIns, type StatusCommands } from './sign-in/probe';
 
 const require = createRequire(import.meta.url);
 
@@ -49,12 +50,7 @@ function claudeInfo(settings: Settings): ProviderInfo {
       : { id: 'claude', label: 'Claude Code', available: false, version: null, reason: `claude executable not found at ${custom}`, models: [] };
   }
   const sdk = packageVersion('@anthropic-ai/claude-agent-sdk');
-  let bundled = false;
-  try {
-    bundled = existsSync(join(dirname(require.resolve(`@anthropic-ai/claude-agent-sdk-${process.platform}-${process.arch}/package.json`)), process.platform === 'win32' ? 'claude.exe' : 'claude'));
-  } catch {
-    bundled = false;
-  }
+  const bundled = bundledClaudeExecutable() !== null;
   if (!sdk) return { id: 'claude', label: 'Claude Code', available: false, version: null, reason: '@anthropic-ai/claude-agent-sdk is not installed (run npm install)', models: [] };
   return bundled
     ? { id: 'claude', label: 'Claude Code', available: true, version: `Agent SDK ${sdk}`, reason: null, models: [] }
@@ -113,8 +109,12 @@ export function acpInfo(settings: Settings, env: Record<string, string | undefin
   return { ...base, available: true, version: version ? `${name} ${version}` : null, reason: null };
 }
 
-/** Availability of every provider. Never throws: a failing probe becomes `available:false` with its reason. */
-export async function listProviders(settings: Settings, env: Record<string, string | undefined>): Promise<ProviderInfo[]> {
-  const [codex, ollama] = await Promise.all([codexInfo(settings, env), ollamaInfo(settings, env)]);
-  return [claudeInfo(settings), codex, ollama, acpInfo(settings, env)];
+/**
+ * Availability and sign-in state of every provider; `commands` answers for
+ * the CLIs' status commands in tests. Never throws: a failing probe becomes
+ * `available:false` with its reason.
+ */
+export async function listProviders(settings: Settings, env: Record<string, string | undefined>, commands?: StatusCommands): Promise<ProviderInfo[]> {
+  const [codex, ollama, signIns] = await Promise.all([codexInfo(settings, env), ollamaInfo(settings, env), probeSignIns(settings, env, commands)]);
+  return [claudeInfo(settings), codex, ollama, acpInfo(settings, env)].map((info) => ({ ...info, signIn: signIns[info.id] }));
 }

@@ -1,6 +1,7 @@
 /** How providers, their availability and their options read in the UI (picker, Settings, History). */
 import type { CodexSandbox, ProviderId } from '../shared/providers';
 import type { ProviderInfo } from '../shared/rpc/providers';
+import { SIGN_IN_LABELS } from '../shared/sign-in';
 import type { ProvidersStore } from './stores/providers.svelte';
 
 /** Display names of the providers. */
@@ -35,14 +36,23 @@ function clip(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max - 1).trimEnd()}…`;
 }
 
+/** The sign-in state in a few words ("logged in", "key from the environment", "not signed in"); null when not reported or not needed. */
+export function signInLabel(info: ProviderInfo | undefined): string | null {
+  const state = info?.signIn?.state;
+  return state && state !== 'not_needed' ? SIGN_IN_LABELS[state] : null;
+}
+
 /**
- * The text of a provider's option in the picker: "Codex — codex-cli 0.169.0",
+ * The text of a provider's option in the picker: "Codex — codex-cli 0.169.0 · logged in",
  * "Ollama — unavailable: Ollama is not running at …" (the reason clipped to
  * {@link OPTION_REASON_CHARS}), "ACP agent — checking…" before the list answered.
  */
 export function providerOptionText(id: ProviderId, view: AvailabilityView): string {
   const label = PROVIDER_LABELS[id];
-  if (view.available) return view.info?.version ? `${label} — ${view.info.version}` : label;
+  if (view.available) {
+    const parts = [view.info?.version, signInLabel(view.info)].filter(Boolean);
+    return parts.length ? `${label} — ${parts.join(' · ')}` : label;
+  }
   if (view.checking && !view.info) return `${label} — checking…`;
   return `${label} — unavailable: ${clip(view.info?.reason ?? 'not reported by this Corral', OPTION_REASON_CHARS)}`;
 }

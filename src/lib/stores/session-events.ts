@@ -83,6 +83,7 @@ export function createSessionEvents(deps: SessionEventDeps): SessionEvents {
     s.statusEpoch++;
     if (s.active) {
       s.lastErrorText = null;
+      s.fatal = null;
       timers.cancelCleanup(s);
       deps.onTurnActive(s);
       timers.armStall(s);
@@ -115,7 +116,10 @@ export function createSessionEvents(deps: SessionEventDeps): SessionEvents {
       if (event.type === 'init') {
         s.providerSessionId = event.providerSessionId;
         if (event.model) s.model = event.model;
-      } else if (event.type === 'error') s.lastErrorText = event.message;
+      } else if (event.type === 'error') {
+        s.lastErrorText = event.message;
+        if (event.fatal) s.fatal = event.fatal;
+      }
       else if (event.type === 'tool_call') {
         s.openTools.delete(event.id);
         s.openTools.set(event.id, event.name);

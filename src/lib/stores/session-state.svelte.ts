@@ -4,7 +4,7 @@
  * signal.
  */
 import { SvelteMap } from 'svelte/reactivity';
-import { SESSION_STATUSES, type SessionStatus, type StatusReason } from '../../shared/events';
+import { SESSION_STATUSES, type FatalKind, type SessionStatus, type StatusReason } from '../../shared/events';
 import type { ProviderId } from '../../shared/providers';
 import type { SessionRecord } from '../../shared/records';
 import type { TimerHandle } from '../../shared/clock';
@@ -41,6 +41,8 @@ export class SessionState implements HealthSource {
   reason = $state<StatusReason | null>(null);
   /** reactive: error text of an `error` status */
   error = $state<string | null>(null);
+  /** reactive: the kind of the last fatal provider error of this turn (`auth`: the pane shows how to sign in); cleared when a turn starts. */
+  fatal = $state<FatalKind | null>(null);
   /** reactive: USD so far; null = not reported by the provider */
   costUsd = $state<number | null>(null);
   inputTokens = $state(0);

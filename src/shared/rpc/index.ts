@@ -13,11 +13,12 @@ import { agentEvents, agentRequests } from './agent';
 import { appRequests } from './app';
 import { projectsRequests } from './projects';
 import { providersRequests } from './providers';
+import { providersLoginEvents, providersLoginRequests } from './providers-login';
 import { sessionEvents, sessionRequests } from './session';
 import { settingsRequests } from './settings';
 
-export const requestSchemas = { ...projectsRequests, ...agentRequests, ...sessionRequests, ...settingsRequests, ...providersRequests, ...appRequests };
-export const eventSchemas = { ...agentEvents, ...sessionEvents };
+export const requestSchemas = { ...projectsRequests, ...agentRequests, ...sessionRequests, ...settingsRequests, ...providersRequests, ...providersLoginRequests, ...appRequests };
+export const eventSchemas = { ...agentEvents, ...sessionEvents, ...providersLoginEvents };
 
 export type RequestName = keyof typeof requestSchemas;
 export type EventName = keyof typeof eventSchemas;
