@@ -4,7 +4,9 @@
  * with N completed tool calls, each one `session/update` `tool_call`
  * notification carrying its command and output (status `completed`, so a
  * client shows a tool call and its tool result per notification), then one
- * text chunk `firehose done N`; any other prompt gets the text chunk `ready`.
+ * text chunk `firehose done N`. A prompt `trickle S MS` streams one such tool
+ * call every MS ms for S seconds, then the text `trickle done` (the soak). Any
+ * other prompt gets the text chunk `ready`.
  * Run: `bun test/bench/firehose-agent.ts` (ACP over stdio).
  */
 import * as acp from '@agentclientprotocol/sdk';
@@ -49,6 +51,16 @@ if (import.meta.main) {
       const text = params.prompt.map((b) => (b.type === 'text' ? b.text : '')).join('');
       const m = /^firehose (\d+)$/.exec(text.trim());
       const say = (words: string) => client.notify('session/update', { sessionId, update: { sessionUpdate: 'agent_message_chunk', content: { type: 'text', text: words } } });
+      const trickle = /^trickle (\d+) (\d+)$/.exec(text.trim());
+      if (trickle) {
+        const endAt = Date.now() + Number(trickle[1]) * 1000;
+        for (let i = 0; Date.now() < endAt; i++) {
+          await client.notify('session/update', firehoseUpdate(sessionId, i));
+          await Bun.sleep(Number(trickle[2]));
+        }
+        await say('trickle done');
+        return { stopReason: 'end_turn' };
+      }
       if (!m) {
         await say('ready');
         return { stopReason: 'end_turn' };

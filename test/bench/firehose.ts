@@ -51,7 +51,7 @@ export async function benchFirehose(counts: readonly number[], opts: { rawRuns?:
   const root = scratch('bench-firehose');
   const dataDir = join(root, 'data');
   // Profiling: every Bun process (main, sidecar, agent) writes a .cpuprofile on exit; the page is profiled over CDP.
-  const profiling = opts.profileDir ? { BUN_OPTIONS: `--cpu-prof --cpu-prof-dir=${opts.profileDir}` } : {};
+  const profiling: Record<string, string> = opts.profileDir ? { BUN_OPTIONS: `--cpu-prof --cpu-prof-dir=${opts.profileDir}` } : {};
   const corral = await startCorral({ dataDir, env: { HOME: join(root, 'home'), ...profiling } });
   putSettings(dataDir, {
     permission_mode: 'bypassPermissions',

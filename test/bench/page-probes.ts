@@ -52,3 +52,46 @@ export async function clickUntilShown(button: Locator, scope: Locator, role: str
     requestAnimationFrame(frame);
   }), { root, role, text, timeoutMs });
 }
+
+/**
+ * From the next document `page` loads, records on the page's clock the first
+ * animation frame in which a `[data-role=<role>]` element contains `text`;
+ * {@link shownAt} reads it. For figures measured from navigation start.
+ */
+export async function watchForRow(page: Page, role: string, text: string): Promise<void> {
+  await page.addInitScript(({ role, text }) => {
+    const w = window as unknown as { __corralShown?: Record<string, number> };
+    const seen = (w.__corralShown ??= {});
+    const frame = () => {
+      for (const el of document.querySelectorAll(`[data-role="${role}"]`)) {
+        if (el.textContent?.includes(text)) {
+          seen[text] = performance.now();
+          return;
+        }
+      }
+      requestAnimationFrame(frame);
+    };
+    requestAnimationFrame(frame);
+  }, { role, text });
+}
+
+/** Waits until {@link watchForRow}'s row showed; resolves with its time since navigation start and as epoch ms. Throws after `timeoutMs`. */
+export async function shownAt(page: Page, text: string, timeoutMs = 60_000): Promise<{ sinceNavigationMs: number; epochMs: number }> {
+  const handle = await page.waitForFunction((t) => {
+    const at = (window as unknown as { __corralShown?: Record<string, number> }).__corralShown?.[t];
+    return at === undefined ? null : { sinceNavigationMs: at, epochMs: performance.timeOrigin + at };
+  }, text, { timeout: timeoutMs, polling: 50 });
+  return (await handle.jsonValue()) as { sinceNavigationMs: number; epochMs: number };
+}
+
+/** The page's JavaScript heap in use after a full garbage collection, bytes (CDP `Runtime.getHeapUsage`). */
+export async function heapAfterGc(page: Page): Promise<number> {
+  const cdp = await page.context().newCDPSession(page);
+  try {
+    await cdp.send('HeapProfiler.collectGarbage');
+    const { usedSize } = await cdp.send('Runtime.getHeapUsage');
+    return usedSize;
+  } finally {
+    await cdp.detach();
+  }
+}

@@ -12,6 +12,8 @@ import { join, resolve } from 'node:path';
 import { formatProfile, loadProfile } from './cpu-profile';
 import { benchFirehose, firehoseFigures } from './firehose';
 import { count, formatFigures } from './report';
+import { benchRestore, restoreFigures } from './restore';
+import { benchScale, scaleFigures } from './scale';
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
@@ -23,6 +25,12 @@ const started = performance.now();
 for (const run of await benchFirehose(quick ? [10_000] : [10_000, 50_000], { profileDir })) {
   console.log(formatFigures(`\nEnd-to-end firehose: ${count(run.n)} completed tool calls from an ACP agent into the web mode in Chromium`, firehoseFigures(run)));
 }
+const restore = await benchRestore();
+console.log(formatFigures(`\nRestore of a ${count(restore.messages)}-message session after a relaunch, in Chromium`, restoreFigures(restore)));
+
+const scale = await benchScale();
+console.log(formatFigures(`\nScale: ${count(scale.sessions)} stored sessions across 20 projects, started in Chromium`, scaleFigures(scale)));
+
 if (profileDir) {
   for (const file of readdirSync(profileDir).filter((f) => f.endsWith('.cpuprofile')).sort()) {
     console.log(`\n${formatProfile(file, loadProfile(join(profileDir, file)))}`);
