@@ -7,10 +7,13 @@
 import type { AgentEvent } from '../src/shared/events';
 import { createRunner } from './providers';
 import { ProviderError, type ProviderRunner, type RunnerConfig } from './providers/types';
+import { createLineBatcher } from './ndjson/line-batcher';
 import { readLines } from './ndjson/line-reader';
 import { SidecarCommandSchema, type SidecarCommand } from './sidecar-protocol';
 
-const write = (event: AgentEvent) => process.stdout.write(JSON.stringify(event) + '\n');
+// Events of one tick leave in one write; flushed before every exit.
+const out = createLineBatcher((chunk) => process.stdout.write(chunk));
+const write = (event: AgentEvent) => out.push(JSON.stringify(event));
 
 let runner: ProviderRunner | null = null;
 let turn: { controller: AbortController; done: Promise<void> } | null = null;
@@ -102,6 +105,7 @@ async function main(): Promise<void> {
   turn?.controller.abort(new Error('sidecar closing'));
   await turn?.done;
   await runner?.close();
+  out.flush();
   process.exit(0);
 }
 
@@ -111,6 +115,7 @@ process.on('SIGTERM', () => {
   void (async () => {
     await Promise.race([turn?.done, Bun.sleep(2000)]);
     await runner?.close();
+    out.flush();
     process.exit(143);
   })();
 });

@@ -49,6 +49,9 @@ export type Live = {
 
 export const LIVE_STATUSES: readonly SessionStatus[] = ['starting', 'running'];
 
+/** Most messages one `agent.message` carries; a larger batch is split, in order. */
+export const MAX_FRAME_MESSAGES = 500;
+
 export function createIngest(deps: {
   store: Store; clock: Clock; publish: Publish; hasClients: () => boolean; log: Logger;
   /** Called after a turn ended (done or error) and its events were written. */
@@ -61,7 +64,11 @@ export function createIngest(deps: {
     if (s.outbox.length === 0) return;
     const messages = s.outbox;
     s.outbox = [];
-    publish('agent.message', { sessionId: s.record.id, messages });
+    // A burst goes out in frames of bounded size, so a client handles each in a short task of its own.
+    if (messages.length <= MAX_FRAME_MESSAGES) return publish('agent.message', { sessionId: s.record.id, messages });
+    for (let i = 0; i < messages.length; i += MAX_FRAME_MESSAGES) {
+      publish('agent.message', { sessionId: s.record.id, messages: messages.slice(i, i + MAX_FRAME_MESSAGES) });
+    }
   }
 
   /** Writes every unacknowledged event of a session; idempotent. Returns how many were written. */
@@ -107,8 +114,9 @@ export function createIngest(deps: {
     const message: WireMessage = { seqId: s.nextSeq++, ts: clock.now(), event };
     s.lastActivityAt = message.ts;
     unacked.push(s.record.id, message);
-    // Batch what arrives in one read; sent before any status so order is kept.
-    if (s.outbox.push(message) === 1) queueMicrotask(() => sendOutbox(s));
+    // One frame per tick: everything read from the sidecar in this turn of the event loop (every chunk
+    // already in the pipe) goes in one agent.message; a status or cost sends the outbox first, so order is kept.
+    if (s.outbox.push(message) === 1) setImmediate(() => sendOutbox(s));
     scheduleSelfFlush(s);
     return message;
   }

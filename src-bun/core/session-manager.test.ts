@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'bun:test';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { MAX_FRAME_MESSAGES } from './session-ingest';
 import { createHarness } from './testdata/harness';
 
 const dirs: string[] = [];
@@ -30,6 +31,21 @@ describe('session manager', () => {
     expect(cost?.payload).toMatchObject({ costUsd: 0.0025, inputTokens: 100, outputTokens: 20 });
     const row = h.core.store.sessions.get(res.sessionId);
     expect(row).toMatchObject({ status: 'done', reason: 'completed', providerSessionId: expect.stringMatching(/^prov-/), costUsd: 0.0025 });
+  });
+
+  it('sends a burst in frames of at most MAX_FRAME_MESSAGES, in seqId order with none missing, all before the status that ends the turn', async () => {
+    const h = setup();
+    const res = h.core.sessions.start({ projectId: h.project.id, provider: 'claude', prompt: 'burst 1500' });
+    if (!res.ok) throw new Error(res.error);
+    const done = await h.statusOf(res.sessionId, 'done');
+    const frames = h.published.filter((p) => p.event === 'agent.message' && p.payload.sessionId === res.sessionId);
+    const seqIds = h.messages(res.sessionId).map((m) => m.seqId);
+    // The prompt, init (not shown: its approvals are unknown), then a tool call and its result per call.
+    expect(seqIds).toEqual(Array.from({ length: 3001 }, (_, i) => i));
+    expect(Math.max(...frames.map((f) => (f.event === 'agent.message' ? f.payload.messages.length : 0)))).toBeLessThanOrEqual(MAX_FRAME_MESSAGES);
+    expect(frames.length).toBeGreaterThanOrEqual(Math.ceil(3001 / MAX_FRAME_MESSAGES));
+    expect(frames.every((f) => h.published.indexOf(f) < h.published.indexOf(done))).toBe(true);
+    expect(h.core.store.messages.load(res.sessionId).map((m) => m.seqId)).toEqual(seqIds);
   });
 
   it("continues the same session on a follow-up, keeping the provider's running cost totals and monotonic seqIds", async () => {

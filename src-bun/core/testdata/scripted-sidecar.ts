@@ -15,6 +15,7 @@
  *   sidecar-cost  a turn whose cost counts only this sidecar's lifetime (scope 'sidecar')
  *   env <KEY>     replies with the value of KEY in its environment
  *   fuzz <N> <S>  N lines, seed S: valid texts (ids v0, v1, …) among random, truncated, mutated, unknown and oversized lines
+ *   burst <N>     N completed tool calls (a tool_call and its tool_result each, ids b0, b1, …) in one write, then done
  */
 import { dlopen, FFIType } from 'bun:ffi';
 import { appendFileSync, existsSync, readdirSync, readlinkSync, writeFileSync } from 'node:fs';
@@ -96,6 +97,16 @@ await readLines(Bun.stdin.stream(), {
         out({ type: 'text', id: 'g2', role: 'assistant', text: 'two' });
         out({ type: 'status', status: 'done', reason: 'completed' });
         return;
+      case 'burst': {
+        const lines: string[] = [];
+        for (let i = 0; i < Number(rest[0]); i++) {
+          lines.push(JSON.stringify({ type: 'tool_call', id: `b${i}`, name: 'Bash', input: { command: `echo ${i}` }, command: `echo ${i}` }));
+          lines.push(JSON.stringify({ type: 'tool_result', id: `b${i}`, output: `${i}\n`, isError: false }));
+        }
+        process.stdout.write(`${lines.join('\n')}\n`);
+        out({ type: 'status', status: 'done', reason: 'completed' });
+        return;
+      }
       case 'fuzz':
         await fuzz(Number(rest[0]), Number(rest[1]));
         out({ type: 'status', status: 'done', reason: 'completed' });

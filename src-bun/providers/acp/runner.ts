@@ -13,6 +13,7 @@ import { isObj, objects, str, type Obj } from '../raw-fields';
 import { ProviderError, type ProviderRunner, type RunnerConfig, type Turn } from '../types';
 import { acpErrorText, classifyAcpError, createAcpAdapter } from './adapter';
 import { resolveAgentProgram, splitCommandLine } from './command-line';
+import { interceptUpdates } from './update-stream';
 
 /** Sees every JSON-RPC message on the wire, `in` from the agent and `out` to it (fixture recording). */
 export type AcpTap = (direction: 'in' | 'out', message: unknown) => void;
@@ -175,9 +176,9 @@ export function createAcpRunner(config: RunnerConfig, options: AcpRunnerOptions 
     })().catch(() => undefined);
     let stream = acp.ndJsonStream(sinkStream(proc.stdin as import('bun').FileSink), proc.stdout as ReadableStream<Uint8Array>);
     if (options.tap) stream = tapped(stream, options.tap);
+    stream = interceptUpdates(stream, onUpdate);
     const raw = (p: unknown) => p;
     const app = acp.client({ name: 'corral' })
-      .onNotification('session/update', raw, ({ params }) => onUpdate(params))
       .onRequest('session/request_permission', raw, ({ params }) => onPermission(params));
     let release!: () => void;
     const held = new Promise<void>((r) => { release = r; });
