@@ -5,7 +5,7 @@ import type { AgentEvent } from '../../../src/shared/events';
 import { fatalErrorFix } from '../../../src/shared/sign-in';
 import { createClaudeAdapter } from '../claude/adapter';
 import { bundledClaudeExecutable } from '../claude/executable';
-import { createCodexAdapter } from '../codex/adapter';
+import { createCodexAppServerAdapter } from '../codex/app-server-adapter';
 import { bundledCodexBinary } from '../codex/binary';
 import { claudeSignIn } from './claude';
 import { codexSignIn } from './codex';
@@ -15,11 +15,22 @@ const CLAUDE = bundledClaudeExecutable()!;
 const CODEX = bundledCodexBinary()!;
 const env = { PATH: '/usr/bin:/bin', HOME: '/nonexistent-home', CODEX_HOME: '/nonexistent-home/.codex' };
 
-/** The error events a recorded fixture adapts to. */
+/** The error events a recorded fixture adapts to (Claude Code stream-json; Codex app-server JSON-RPC lines `{dir, msg}`). */
 function errorsOf(provider: 'claude' | 'codex', name: string): Extract<AgentEvent, { type: 'error' }>[] {
-  const lines = readFileSync(resolve(FIXTURES, provider, `${name}.jsonl`), 'utf8').split('\n').filter((l) => l.trim());
-  const adapter = provider === 'claude' ? createClaudeAdapter() : createCodexAdapter();
-  return lines.flatMap((l) => adapter.adapt(JSON.parse(l))).filter((e): e is Extract<AgentEvent, { type: 'error' }> => e.type === 'error');
+  const dir = provider === 'claude' ? 'claude' : 'codex-app-server';
+  const lines = readFileSync(resolve(FIXTURES, dir, `${name}.jsonl`), 'utf8').split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l));
+  let events: AgentEvent[];
+  if (provider === 'claude') {
+    const adapter = createClaudeAdapter();
+    events = lines.flatMap((l) => adapter.adapt(l));
+  } else {
+    const adapter = createCodexAppServerAdapter();
+    adapter.startTurn('t1');
+    events = lines
+      .filter((l: { dir: string; msg: { id?: unknown; method?: unknown } }) => l.dir === 'in' && typeof l.msg.method === 'string' && l.msg.id === undefined)
+      .flatMap((l: { msg: { method: string; params: unknown } }) => adapter.notification(l.msg.method, l.msg.params));
+  }
+  return events.filter((e): e is Extract<AgentEvent, { type: 'error' }> => e.type === 'error');
 }
 
 describe('the fix an auth error shows', () => {
