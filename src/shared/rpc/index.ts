@@ -13,10 +13,11 @@ import { agentEvents, agentRequests } from './agent';
 import { appRequests } from './app';
 import { projectsRequests } from './projects';
 import { providersRequests } from './providers';
+import { searchRequests } from './search';
 import { sessionEvents, sessionRequests } from './session';
 import { settingsRequests } from './settings';
 
-export const requestSchemas = { ...projectsRequests, ...agentRequests, ...sessionRequests, ...settingsRequests, ...providersRequests, ...appRequests };
+export const requestSchemas = { ...projectsRequests, ...agentRequests, ...sessionRequests, ...settingsRequests, ...providersRequests, ...appRequests, ...searchRequests };
 export const eventSchemas = { ...agentEvents, ...sessionEvents };
 
 export type RequestName = keyof typeof requestSchemas;
