@@ -40,7 +40,7 @@ export interface SearchStore {
   readonly active: number;
   /** The hit chosen last; the project's pane reveals it. */
   readonly target: SearchTarget | null;
-  /** Opens the search box (keeping the last query and hits). */
+  /** Opens the search box with the last query, searched again (sessions may have been written or purged since). */
   show(): void;
   hide(): void;
   /** Sets the query; searches after the pause. An empty query clears the hits. */
@@ -96,6 +96,28 @@ export function createSearchStore(deps: { rpc: RpcClient; clock: Clock; debounce
     }
   }
 
+  function setQuery(next: string) {
+    query = next;
+    deps.clock.clearTimeout(timer);
+    const id = ++latest;
+    if (next.trim() === '') {
+      clear();
+      error = null;
+      loading = false;
+      return;
+    }
+    // The contract's own check, so a query the main process would refuse is explained without a round trip.
+    const checked = SearchQuerySchema.safeParse(next);
+    if (!checked.success) {
+      clear();
+      error = checked.error.issues[0]?.message ?? 'This cannot be searched for';
+      loading = false;
+      return;
+    }
+    loading = true;
+    timer = deps.clock.setTimeout(() => void run(checked.data, id), debounceMs);
+  }
+
   return {
     get open() { return open; },
     get query() { return query; },
@@ -106,29 +128,13 @@ export function createSearchStore(deps: { rpc: RpcClient; clock: Clock; debounce
     get answered() { return answered; },
     get active() { return active; },
     get target() { return target; },
-    show() { open = true; },
-    hide() { open = false; },
-    setQuery(next) {
-      query = next;
-      deps.clock.clearTimeout(timer);
-      const id = ++latest;
-      if (next.trim() === '') {
-        clear();
-        error = null;
-        loading = false;
-        return;
-      }
-      // The contract's own check, so a query the main process would refuse is explained without a round trip.
-      const checked = SearchQuerySchema.safeParse(next);
-      if (!checked.success) {
-        clear();
-        error = checked.error.issues[0]?.message ?? 'This cannot be searched for';
-        loading = false;
-        return;
-      }
-      loading = true;
-      timer = deps.clock.setTimeout(() => void run(checked.data, id), debounceMs);
+    show() {
+      if (open) return;
+      open = true;
+      if (query.trim()) setQuery(query);
     },
+    hide() { open = false; },
+    setQuery,
     move(delta) {
       if (hits.length === 0) return;
       active = Math.max(0, Math.min(hits.length - 1, active + delta));

@@ -99,5 +99,13 @@ describe('search store', () => {
     store.choose(1);
     expect(store.target).not.toBe(chosen[0]);
     expect(store.target).toEqual(chosen[0]);
+    // Opening the box again searches the last query again: sessions may have been written or purged since.
+    rpc.handle('search.query', () => ({ hits: [hit(3)], more: false }));
+    store.show();
+    expect([store.open, store.query]).toEqual([true, 'word']);
+    clock.advance(150);
+    await settle();
+    expect(rpc.callsOf('search.query')).toHaveLength(2);
+    expect(store.hits.map((h) => h.projectId)).toEqual(['p3']);
   });
 });
