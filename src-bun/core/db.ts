@@ -7,9 +7,13 @@
 import { Database } from 'bun:sqlite';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { backfillSearchIndex, SEARCH_SCHEMA } from './search-index';
+
+/** One schema step: SQL, or a function for a step that must also move data (it runs in the step's transaction). */
+export type Migration = string | ((db: Database) => void);
 
 /** Migration N (1-based) brings the schema from version N-1 to N. Append only; never edit a released one. */
-export const MIGRATIONS: readonly string[] = [
+export const MIGRATIONS: readonly Migration[] = [
   `CREATE TABLE projects (
      id TEXT PRIMARY KEY,
      name TEXT NOT NULL,
@@ -47,6 +51,11 @@ export const MIGRATIONS: readonly string[] = [
      key TEXT PRIMARY KEY,
      value_json TEXT NOT NULL
    );`,
+  // 2: full-text search over every stored message (src-bun/core/search-index.ts), built from what is stored.
+  (db) => {
+    db.run(SEARCH_SCHEMA);
+    backfillSearchIndex(db);
+  },
 ];
 
 /**
@@ -71,8 +80,10 @@ function migrate(db: Database): void {
     throw new Error(`database schema version ${current} is newer than this Corral understands (${MIGRATIONS.length}); upgrade Corral`);
   }
   for (let v = current; v < MIGRATIONS.length; v++) {
+    const step = MIGRATIONS[v];
     db.transaction(() => {
-      db.run(MIGRATIONS[v]);
+      if (typeof step === 'string') db.run(step);
+      else step(db);
       db.run(`PRAGMA user_version = ${v + 1}`);
     })();
   }

@@ -172,6 +172,9 @@ describe('retention on completion', () => {
     expect(purged.payload).toEqual({ projectId: h.project.id, sessionIds: [ids[0]] });
     expect(h.core.store.sessions.ofProject(h.project.id).map((s) => s.id)).toEqual([ids[2], ids[1]]);
     expect(h.core.store.messages.load(ids[0])).toEqual([]);
+    // The search index is purged with the messages: the purged session's prompt is no longer found.
+    expect(h.core.store.search('echo one', 10)).toEqual([]);
+    expect(h.core.store.search('echo three', 10).map((hit) => hit.sessionId)).toContain(ids[2]);
     expect(h.core.sessions.inspect(ids[0])).toBeNull();
     await h.core.shutdown();
   });

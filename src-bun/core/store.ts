@@ -1,7 +1,8 @@
 /**
- * Typed access to the tables: projects, sessions, messages, settings. All
- * statements are prepared once. Message writes are idempotent on
- * `(session_id, seq_id)`: a flush that runs twice is harmless.
+ * Typed access to the tables: projects, sessions, messages, settings, and
+ * the search index. All statements are prepared once. Message writes are
+ * idempotent on `(session_id, seq_id)`: a flush that runs twice is harmless,
+ * and the search index takes only the rows a write actually added.
  */
 import type { Database } from 'bun:sqlite';
 import type { AgentEvent, SessionStatus, StatusReason, WireMessage } from '../../src/shared/events';
@@ -9,6 +10,8 @@ import type { ProviderId } from '../../src/shared/providers';
 import type { Project, SessionRecord } from '../../src/shared/records';
 import { DEFAULT_SETTINGS, SETTING_KEYS, type Settings } from '../../src/shared/settings';
 import { openDatabase } from './db';
+import { createSearchIndexer } from './search-index';
+import { createSearchQuery } from './search-query';
 
 type SessionRow = {
   id: string; project_id: string; provider: string; status: string; reason: string | null; error: string | null;
@@ -61,8 +64,11 @@ export function createStore(file: string) {
 
   const project = (r: { id: string; name: string; path: string; created_at: number }): Project => ({ id: r.id, name: r.name, path: r.path, createdAt: r.created_at });
 
+  const searchIndexer = createSearchIndexer(db);
   const insertMessages = db.transaction((sessionId: string, messages: readonly WireMessage[]) => {
-    for (const m of messages) q.insertMessage.run(sessionId, m.seqId, m.ts, JSON.stringify(m.event));
+    const written: WireMessage[] = [];
+    for (const m of messages) if (q.insertMessage.run(sessionId, m.seqId, m.ts, JSON.stringify(m.event)).changes > 0) written.push(m);
+    searchIndexer.add(sessionId, written.sort((a, b) => a.seqId - b.seqId));
   });
 
   return {
@@ -119,6 +125,8 @@ export function createStore(file: string) {
       /** Highest stored seqId of the session, or -1. */
       maxSeqId: (sessionId: string): number => q.maxSeq.get(sessionId)?.m ?? -1,
     },
+    /** Full-text search over every stored message (src-bun/core/search-query.ts). */
+    search: createSearchQuery(db),
     settings: {
       /** Every setting, stored values over defaults; a stored value that no longer parses falls back to its default. */
       getAll(): Settings {

@@ -8,6 +8,7 @@ import type { HistoryStore } from './stores/history.svelte';
 import type { OsNotifier } from './stores/os-notifications.svelte';
 import type { ProjectsStore } from './stores/projects.svelte';
 import type { ProvidersStore } from './stores/providers.svelte';
+import type { SearchStore } from './stores/search.svelte';
 import type { SessionStore } from './stores/sessions.svelte';
 import type { SettingsStore } from './stores/settings.svelte';
 import type { ToastStore } from './stores/toasts.svelte';
@@ -20,6 +21,8 @@ export interface AppStores {
   toasts: ToastStore;
   settings: SettingsStore;
   history: HistoryStore;
+  /** Search across every session; `search.show()` opens the search box. */
+  search: SearchStore;
   /** OS notifications while the app is not focused (and the browser permission behind them). */
   os: OsNotifier;
   /** The clock the stores run on; components tick with it (idle durations). */

@@ -44,4 +44,25 @@ describe('MessageList', () => {
     const reservedPx = spacers.reduce((sum, el) => sum + parseFloat(el.style.height || '0'), 0);
     expect(reservedPx).toBeGreaterThanOrEqual((1_000 - rendered) * 80 - 1);
   });
+
+  it('reveals a message by key once it arrives: renders that row far from the bottom and marks it', async () => {
+    const t = bigTranscript(2_000);
+    const reveal = { key: 'user:u5001' };
+    const { rerender } = render(MessageList, { props: { messages: t.messages, version: 1, reveal } });
+    const log = screen.getByRole('log', { name: 'Messages' });
+    expect(log.querySelectorAll('[data-hit]')).toHaveLength(0);
+    const more = [];
+    for (let i = 2_000; i < 6_000; i++) more.push(i === 5_001 ? userText(i, 'the needle') : i % 2 ? assistantText(i, `answer ${i}`) : userText(i, `question ${i}`));
+    t.ingest(more);
+    await rerender({ messages: t.messages, version: 2, reveal });
+    flushSync();
+    expect([...log.querySelectorAll('[data-hit]')].map((e) => e.textContent?.trim())).toEqual(['You the needle']);
+    // A different reveal moves the mark; none removes it.
+    await rerender({ messages: t.messages, version: 2, reveal: { key: 'assistant:a1' } });
+    flushSync();
+    expect([...log.querySelectorAll('[data-hit]')].map((e) => e.textContent?.trim())).toEqual(['answer 1']);
+    await rerender({ messages: t.messages, version: 2, reveal: null });
+    flushSync();
+    expect(log.querySelectorAll('[data-hit]')).toHaveLength(0);
+  });
 });

@@ -5,6 +5,7 @@ import { createHistoryStore } from '../stores/history.svelte';
 import { createOsNotifier } from '../stores/os-notifications.svelte';
 import { createProjectsStore } from '../stores/projects.svelte';
 import { createProvidersStore } from '../stores/providers.svelte';
+import { createSearchStore } from '../stores/search.svelte';
 import { createSessionStore } from '../stores/sessions.svelte';
 import { createSettingsStore } from '../stores/settings.svelte';
 import { createToastStore } from '../stores/toasts.svelte';
@@ -29,6 +30,7 @@ export function createTestStores() {
   });
   const providers = createProvidersStore({ rpc: rpc.client });
   const history = createHistoryStore({ rpc: rpc.client });
-  const stores: AppStores = { toasts, projects, sessions, providers, settings, history, os, clock };
+  const search = createSearchStore({ rpc: rpc.client, clock, onChoose: (target) => projects.select(target.projectId) });
+  const stores: AppStores = { toasts, projects, sessions, providers, settings, history, search, os, clock };
   return { clock, rpc, stores, context: new Map<unknown, unknown>([[APP_STORES, stores]]) };
 }

@@ -31,6 +31,7 @@ const defaults: HandlerTable = {
   'settings.set': ({ key, value }) => ({ ...DEFAULT_SETTINGS, [key]: value }),
   'app.notify': () => ({ ok: false }),
   'app.info': () => ({ mode: 'web' as const, notifications: { available: true } }),
+  'search.query': () => ({ hits: [], more: false }),
 };
 
 /** Creates the fake; `handlers` override the defaults per method. */

@@ -14,10 +14,13 @@ import { appRequests } from './app';
 import { projectsRequests } from './projects';
 import { providersRequests } from './providers';
 import { providersLoginEvents, providersLoginRequests } from './providers-login';
+import { searchRequests } from './search';
 import { sessionEvents, sessionRequests } from './session';
 import { settingsRequests } from './settings';
 
-export const requestSchemas = { ...projectsRequests, ...agentRequests, ...sessionRequests, ...settingsRequests, ...providersRequests, ...providersLoginRequests, ...appRequests };
+export const requestSchemas = {
+  ...projectsRequests, ...agentRequests, ...sessionRequests, ...settingsRequests, ...providersRequests, ...providersLoginRequests, ...appRequests, ...searchRequests,
+};
 export const eventSchemas = { ...agentEvents, ...sessionEvents, ...providersLoginEvents };
 
 export type RequestName = keyof typeof requestSchemas;
