@@ -1,12 +1,14 @@
 /** Real stores over a fake RPC and a fake clock, for component tests. */
 import { APP_STORES, type AppStores } from '../app-context';
 import { createFakeClock } from '../../shared/clock';
+import { createCommandRegistry } from '../stores/commands.svelte';
 import { createHistoryStore } from '../stores/history.svelte';
 import { createOsNotifier } from '../stores/os-notifications.svelte';
 import { createProjectsStore } from '../stores/projects.svelte';
 import { createProvidersStore } from '../stores/providers.svelte';
 import { createSessionStore } from '../stores/sessions.svelte';
 import { createSettingsStore } from '../stores/settings.svelte';
+import { createThemeStore } from '../stores/theme.svelte';
 import { createToastStore } from '../stores/toasts.svelte';
 import { createFakeRpc } from './fake-rpc';
 
@@ -29,6 +31,8 @@ export function createTestStores() {
   });
   const providers = createProvidersStore({ rpc: rpc.client });
   const history = createHistoryStore({ rpc: rpc.client });
-  const stores: AppStores = { toasts, projects, sessions, providers, settings, history, os, clock };
+  const commands = createCommandRegistry({ mac: false });
+  const theme = createThemeStore({ preference: () => settings.values.theme, darkScheme: null });
+  const stores: AppStores = { toasts, projects, sessions, providers, settings, history, os, clock, commands, theme };
   return { clock, rpc, stores, context: new Map<unknown, unknown>([[APP_STORES, stores]]) };
 }
