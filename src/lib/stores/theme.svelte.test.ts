@@ -4,19 +4,21 @@ import type { ThemePreference } from '../../shared/settings';
 import { createThemeStore, themeCommands, type DarkSchemeQuery } from './theme.svelte';
 
 /** A `prefers-color-scheme: dark` query the test flips. */
-function fakeDarkScheme(matches: boolean) {
+function fakeDarkScheme(initial: boolean) {
+  let matches = initial;
   const listeners = new Set<(e: { matches: boolean }) => void>();
-  const query: DarkSchemeQuery & { flip(to: boolean): void; listeners: typeof listeners } = {
-    matches,
-    addEventListener: (_type, fn) => listeners.add(fn),
-    removeEventListener: (_type, fn) => listeners.delete(fn),
-    flip(to) {
-      this.matches = to;
+  return {
+    get matches() {
+      return matches;
+    },
+    addEventListener: (_type: 'change', fn: (e: { matches: boolean }) => void) => void listeners.add(fn),
+    removeEventListener: (_type: 'change', fn: (e: { matches: boolean }) => void) => void listeners.delete(fn),
+    flip(to: boolean) {
+      matches = to;
       for (const fn of listeners) fn({ matches: to });
     },
     listeners,
-  };
-  return query;
+  } satisfies DarkSchemeQuery & Record<string, unknown>;
 }
 
 describe('theme store', () => {
