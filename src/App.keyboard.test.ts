@@ -96,6 +96,23 @@ describe('App by keyboard', () => {
     expect(document.documentElement.dataset.theme).toBe('light');
   });
 
+  it('saves and applies the theme picked in Settings at once, without the Save button', async () => {
+    const { rpc } = await boot();
+    await press(',', { ctrlKey: true });
+    const select = within(screen.getByRole('region', { name: 'Settings' })).getByRole('combobox', { name: 'Theme' }) as HTMLSelectElement;
+    expect(select.value).toBe('dark');
+    await fireEvent.change(select, { target: { value: 'system' } });
+    await settle();
+    flushSync();
+    expect(rpc.callsOf('settings.set')).toEqual([{ key: 'theme', value: 'system' }]);
+    // jsdom has no matchMedia: "system" is dark there.
+    expect(document.documentElement.dataset.theme).toBe('dark');
+    await fireEvent.change(select, { target: { value: 'light' } });
+    await settle();
+    flushSync();
+    expect(document.documentElement.dataset.theme).toBe('light');
+  });
+
   it('adds a project from the palette: the path field takes focus', async () => {
     await boot();
     await paletteRun('add project');
