@@ -4,6 +4,7 @@
  */
 import { getContext, setContext } from 'svelte';
 import type { Clock } from '../shared/clock';
+import type { CommandRegistry } from './stores/commands.svelte';
 import type { HistoryStore } from './stores/history.svelte';
 import type { OsNotifier } from './stores/os-notifications.svelte';
 import type { ProjectsStore } from './stores/projects.svelte';
@@ -11,6 +12,7 @@ import type { ProvidersStore } from './stores/providers.svelte';
 import type { SearchStore } from './stores/search.svelte';
 import type { SessionStore } from './stores/sessions.svelte';
 import type { SettingsStore } from './stores/settings.svelte';
+import type { ThemeStore } from './stores/theme.svelte';
 import type { ToastStore } from './stores/toasts.svelte';
 
 /** Everything the components reach through context. */
@@ -27,6 +29,10 @@ export interface AppStores {
   os: OsNotifier;
   /** The clock the stores run on; components tick with it (idle durations). */
   clock: Clock;
+  /** Every keyboard-reachable action: components register theirs, the palette lists them. */
+  commands: CommandRegistry;
+  /** Light, dark or the system's theme, from Settings. */
+  theme: ThemeStore;
 }
 
 /** The one context key; its value is {@link AppStores}. */

@@ -42,6 +42,10 @@ export const ProviderSettingsEntrySchema = z.object({
 });
 export type ProviderSettingsEntry = z.infer<typeof ProviderSettingsEntrySchema>;
 
+/** The UI's colour theme: `system` follows the OS (`prefers-color-scheme`). */
+export const ThemePreferenceSchema = z.enum(['system', 'light', 'dark']);
+export type ThemePreference = z.infer<typeof ThemePreferenceSchema>;
+
 export const SettingsSchema = z.object({
   /** Stall timer, minutes (1–120). */
   stall_timeout_min: z.number().int().min(1, 'Stall timeout must be at least 1 minute').max(120, 'Stall timeout must be at most 120 minutes'),
@@ -66,6 +70,7 @@ export const SettingsSchema = z.object({
   max_sessions: z.number().int().min(1).max(200),
   /** Path of a `claude` executable to use instead of the one bundled with the Agent SDK; empty = bundled. */
   claude_executable: z.string().max(4096),
+  theme: ThemePreferenceSchema,
 });
 export type Settings = z.infer<typeof SettingsSchema>;
 export type SettingKey = keyof Settings;
@@ -84,6 +89,7 @@ export const DEFAULT_SETTINGS: Settings = {
   session_idle_timeout_ms: 30 * 60_000,
   max_sessions: 20,
   claude_executable: '',
+  theme: 'system',
 };
 
 export const SETTING_KEYS = Object.keys(SettingsSchema.shape) as SettingKey[];

@@ -15,6 +15,8 @@ describe('settings: validation', () => {
     expect(validateSetting('stall_timeout_min', Number.NaN)).toEqual({ ok: false, error: 'Enter a whole number' });
     expect(validateSetting('permission_mode', 'yolo')).toMatchObject({ ok: false });
     expect(validateSetting('retention_days', 365)).toEqual({ ok: true, value: 365 });
+    expect(validateSetting('theme', 'light')).toEqual({ ok: true, value: 'light' });
+    expect(validateSetting('theme', 'purple')).toMatchObject({ ok: false });
     expect(validateSetting('provider_settings', { claude: { model: 'sonnet' } })).toEqual({ ok: true, value: { claude: { model: 'sonnet' } } });
   });
 });

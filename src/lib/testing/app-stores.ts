@@ -1,6 +1,7 @@
 /** Real stores over a fake RPC and a fake clock, for component tests. */
 import { APP_STORES, type AppStores } from '../app-context';
 import { createFakeClock } from '../../shared/clock';
+import { createCommandRegistry } from '../stores/commands.svelte';
 import { createHistoryStore } from '../stores/history.svelte';
 import { createOsNotifier } from '../stores/os-notifications.svelte';
 import { createProjectsStore } from '../stores/projects.svelte';
@@ -8,6 +9,7 @@ import { createProvidersStore } from '../stores/providers.svelte';
 import { createSearchStore } from '../stores/search.svelte';
 import { createSessionStore } from '../stores/sessions.svelte';
 import { createSettingsStore } from '../stores/settings.svelte';
+import { createThemeStore } from '../stores/theme.svelte';
 import { createToastStore } from '../stores/toasts.svelte';
 import { createFakeRpc } from './fake-rpc';
 
@@ -31,6 +33,9 @@ export function createTestStores() {
   const providers = createProvidersStore({ rpc: rpc.client });
   const history = createHistoryStore({ rpc: rpc.client });
   const search = createSearchStore({ rpc: rpc.client, clock, onChoose: (target) => projects.select(target.projectId) });
-  const stores: AppStores = { toasts, projects, sessions, providers, settings, history, search, os, clock };
+  const commands = createCommandRegistry({ mac: false });
+  commands.openSearch = () => search.show();
+  const theme = createThemeStore({ preference: () => settings.values.theme, darkScheme: null });
+  const stores: AppStores = { toasts, projects, sessions, providers, settings, history, search, os, clock, commands, theme };
   return { clock, rpc, stores, context: new Map<unknown, unknown>([[APP_STORES, stores]]) };
 }
