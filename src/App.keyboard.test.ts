@@ -68,6 +68,7 @@ describe('App by keyboard', () => {
       'Theme: light Theme',
       'Focus the prompt Session',
       'Show History View',
+      'Search all sessions Search Ctrl+Shift+F',
     ]);
     await press('Escape');
     expect(screen.queryByRole('dialog')).toBeNull();

@@ -16,6 +16,8 @@ beforeEach(() => {
 
 function setup() {
   const t = createTestStores();
+  // Only this test's commands: the app's search hook is covered by the registry and App tests.
+  t.stores.commands.openSearch = null;
   const ran: string[] = [];
   const command = (id: string, title: string, extra: Partial<Command> = {}): Command => ({ id, title, group: 'Test', run: () => void ran.push(id), ...extra });
   t.stores.commands.register(() => [
