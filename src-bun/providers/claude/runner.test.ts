@@ -85,12 +85,9 @@ describe('Claude runner with the real Claude Code CLI', () => {
     while (!suite.server.requests.slice(before).some((r) => r.scenario === 'slow') && Date.now() < deadline) await Bun.sleep(25);
     expect(suite.server.requests.slice(before).some((r) => r.scenario === 'slow')).toBe(true);
     await Bun.sleep(500); // a couple of 200 ms ticks of text
-    const abortedAt = performance.now();
     controller.abort(new Error('user stop'));
     const { events, error } = await running;
-    const stopMs = performance.now() - abortedAt;
     expect(error).toBeUndefined();
-    expect(stopMs).toBeLessThan(1_000);
     expect(ofType(events, 'init')).toHaveLength(1);
     expect(ofType(events, 'error')).toEqual([]);
     // Interrupted, not killed: Claude Code hands back the partial text and the cost so far.

@@ -176,10 +176,9 @@ describe('Codex runner over the real app-server: threads, stop and failures', ()
     while (!suite.server.requests.slice(before).some((r) => r.scenario === 'slow')) await Bun.sleep(25);
     const servers = appServers().filter((pid) => !others.includes(pid));
     expect(servers).toHaveLength(1);
-    const abortedAt = performance.now();
     controller.abort(new Error('user stop'));
     const { events, error } = await running;
-    expect(performance.now() - abortedAt).toBeLessThan(1_000);
+    // Interrupted, not killed: the same app-server (checked below) answers the next turn.
     expect(error).toBeUndefined();
     expect(ofType(events, 'error')).toEqual([]);
     const next = await turn(runner, '[scenario:text] Again.');

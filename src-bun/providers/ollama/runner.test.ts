@@ -75,10 +75,11 @@ describe('Ollama runner', () => {
       events.push(e);
       if (e.type === 'text' && e.text.startsWith('tick 3')) controller.abort(new Error('stop'));
     });
-    const started = performance.now();
     await running;
-    expect(performance.now() - started).toBeLessThan(2_000);
-    expect(ofType(events, 'text').map((t) => t.text).join('')).toStartWith('tick 1 tick 2 tick 3 ');
+    const text = ofType(events, 'text').map((t) => t.text).join('');
+    expect(text).toStartWith('tick 1 tick 2 tick 3 ');
+    // Left alone the stream runs 20 s to "tick 100": the stop cut it short.
+    expect(Math.max(...[...text.matchAll(/tick (\d+)/g)].map((m) => Number(m[1])))).toBeLessThan(100);
     const before = suite.server.requests.length;
     await turn(runner, '[scenario:text] Still there?');
     expect(chats(before).map((r) => r.historyTurns)).toEqual([1]);
