@@ -7,8 +7,13 @@
  * after each, as a live transcript row gets them. The bar: streaming costs
  * less than 2× rendering at once. Also prints the longest single step (a
  * long task is > 50 ms).
+ *
+ * Then highlighting (tokenize.ts, the work the highlight worker does): the
+ * first block in a language (loading shiki and the grammar, compiling its
+ * regexes), and the steady cost per KB of TypeScript.
  */
 import { it } from 'vitest';
+import { tokenize } from '../../src/lib/highlight/tokenize';
 import { makeAnswer } from './markdown-answer';
 import { mountMarkdown } from './markdown-host.svelte';
 
@@ -68,3 +73,25 @@ it('markdown: a 50,000-character answer streamed as 2,000 deltas vs rendered at 
     '',
   ].join('\n'));
 }, 900_000);
+
+it('highlighting: first block in a language, and cost per KB', async () => {
+  const source = 'export function total(items: { price: number; qty: number }[]): number {\n  // the sum of price × quantity\n  return items.reduce((sum, i) => sum + i.price * i.qty, 0);\n}\n';
+  let started = performance.now();
+  await tokenize(source, 'typescript');
+  const firstMs = performance.now() - started;
+  const big = source.repeat(Math.ceil(32_768 / source.length));
+  const runs: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    started = performance.now();
+    await tokenize(big + i, 'typescript');
+    runs.push(performance.now() - started);
+  }
+  const perKbMs = median(runs) / (big.length / 1024);
+  console.log([
+    '',
+    'Highlighting (shiki, JavaScript regex engine; runs in the highlight worker in the app)',
+    `  first TypeScript block (load shiki + grammar, compile): ${ms(firstMs)}`,
+    `  TypeScript, ${(big.length / 1024).toFixed(0)} KB (median of 5):          ${ms(median(runs))}  = ${perKbMs.toFixed(2)} ms/KB`,
+    '',
+  ].join('\n'));
+}, 600_000);

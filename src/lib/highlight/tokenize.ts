@@ -37,7 +37,7 @@ const CHUNK_LINES = 60;
 
 /**
  * The theme tokens are coloured with, and its colours → kinds. GitHub Dark
- * (shipped with shiki); the stylesheet (code-colours.css) gives each kind a
+ * (shipped with shiki); the stylesheet (src/app.css) gives each kind a
  * colour for the light and the dark scheme. A colour not listed is plain text.
  */
 const THEME = 'github-dark';
