@@ -11,6 +11,8 @@ export default defineConfig({
   publicDir: here('./static'),
   plugins: [svelte({ configFile: svelteConfig })],
   build: { outDir: here('./dist'), emptyOutDir: true },
+  // The highlight worker loads shiki's grammars as chunks: only ES module workers can split code.
+  worker: { format: 'es' },
   test: {
     root: here('.'),
     projects: [

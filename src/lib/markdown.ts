@@ -9,7 +9,7 @@
  * - links open outside the app window.
  */
 import DOMPurify, { type DOMPurify as Purifier } from 'dompurify';
-import { Marked, type Tokens } from 'marked';
+import { Marked, type Token, type TokensList, type Tokens } from 'marked';
 
 const escapeHtml = (s: string) =>
   s.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;').replaceAll('"', '&quot;').replaceAll("'", '&#39;');
@@ -41,6 +41,20 @@ const SANITIZE = {
   FORBID_TAGS: ['style', 'form', 'img', 'picture', 'video', 'audio', 'source', 'iframe', 'object', 'embed', 'button', 'select', 'textarea'],
   FORBID_ATTR: ['style', 'srcset', 'action', 'formaction'],
 };
+
+/**
+ * Lexes markdown into marked's top-level block tokens (inline tokens inside).
+ * Each token's `raw` is its source; `links` holds the reference definitions
+ * (`[label]: url`) found, which resolve links anywhere in the text.
+ */
+export function lexMarkdown(text: string): TokensList {
+  return marked.lexer(text);
+}
+
+/** Renders lexed tokens to sanitized HTML, safe for `{@html}`: the same pipeline as {@link renderMarkdown}. */
+export function renderTokens(tokens: Token[]): string {
+  return getPurifier().sanitize(marked.parser(tokens), SANITIZE) as string;
+}
 
 /** A small cache: virtualized rows remount while scrolling, and re-rendering long markdown each time is wasted work. */
 const cache = new Map<string, string>();

@@ -61,6 +61,18 @@ describe('Transcript: each seqId once, in order', () => {
     expect(stored.messages.map(({ key, role, text }) => ({ key, role, text }))).toEqual(live.messages.map(({ key, role, text }) => ({ key, role, text })));
   });
 
+  it('gives a tool result the name and file path of the call it answers', () => {
+    const t = Transcript.fromStored([
+      wire(0, { type: 'tool_call', id: 'r', name: 'Read', input: { file_path: 'src/app.ts' }, path: 'src/app.ts' }),
+      wire(1, { type: 'tool_result', id: 'r', output: 'export const app = 1;', isError: false }),
+      wire(2, { type: 'tool_result', id: 'orphan', output: 'no call', isError: false }),
+    ]);
+    expect(t.messages.slice(1).map(({ toolName, toolPath }) => ({ toolName, toolPath }))).toEqual([
+      { toolName: 'Read', toolPath: 'src/app.ts' },
+      { toolName: undefined, toolPath: undefined },
+    ]);
+  });
+
   it('keeps the titles of permission requests for a resync to name them', () => {
     const t = Transcript.fromStored([wire(0, { type: 'permission_request', id: 'p1', title: 'Run ls?', options: [] })]);
     expect(t.permissionTitle('p1')).toBe('Run ls?');

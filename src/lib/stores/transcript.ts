@@ -56,6 +56,8 @@ export interface DisplayMessage {
   readonly permission?: PermissionInfo;
   /** Name of the tool a result answers, when its call is in the transcript. */
   readonly toolName?: string;
+  /** The file path of the call a result answers (a Read's file), when its call is in the transcript and named one. */
+  readonly toolPath?: string;
   readonly isError?: boolean;
   /** Bumped on every in-place update. */
   readonly rev: number;
@@ -172,8 +174,8 @@ export class Transcript {
         return this.put(key, 'tool-call', seqId, ts, '', false, tool);
       }
       case 'tool_result': {
-        const toolName = this.find(`tool-call:${ev.id}`)?.tool?.name;
-        return this.put(`tool-result:${ev.id}`, 'tool-result', seqId, ts, ev.output, false, undefined, toolName, ev.isError);
+        const call = this.find(`tool-call:${ev.id}`)?.tool;
+        return this.put(`tool-result:${ev.id}`, 'tool-result', seqId, ts, ev.output, false, undefined, call?.name, ev.isError, undefined, call?.path);
       }
       case 'error': {
         const text = ev.fatal ? `${ev.message} (${ev.fatal.replaceAll('_', ' ')})` : ev.message;
@@ -222,16 +224,17 @@ export class Transcript {
     toolName?: string,
     isError?: boolean,
     permission?: PermissionInfo,
+    toolPath?: string,
   ): boolean {
     const i = this.indexByKey.get(key);
     if (i === undefined) {
       this.indexByKey.set(key, this.messages.length);
-      this.messages.push({ key, role, seqId, ts, text, tool, permission, toolName, isError, rev: 0 });
+      this.messages.push({ key, role, seqId, ts, text, tool, permission, toolName, toolPath, isError, rev: 0 });
       return true;
     }
     const prev = this.messages[i];
     const nextText = append ? prev.text + text : text;
-    this.messages[i] = { key, role, seqId: prev.seqId, ts: prev.ts, text: nextText, tool, permission, toolName, isError, rev: prev.rev + 1 };
+    this.messages[i] = { key, role, seqId: prev.seqId, ts: prev.ts, text: nextText, tool, permission, toolName, toolPath, isError, rev: prev.rev + 1 };
     return true;
   }
 }

@@ -1,0 +1,77 @@
+import { render } from '@testing-library/svelte';
+import { flushSync } from 'svelte';
+import { describe, expect, it } from 'vitest';
+import { createFakeClock } from '../../shared/clock';
+import { APP_STORES } from '../app-context';
+import { highlightCode } from '../highlight/highlighter';
+import { renderMarkdown } from '../markdown';
+import MarkdownView from './MarkdownView.svelte';
+
+/** The text of the code element markdown renders for a fence, as MarkdownView's painter reads it. */
+function codeTextOf(fence: string): string {
+  const div = document.createElement('div');
+  div.innerHTML = renderMarkdown(fence);
+  return div.querySelector('pre > code')!.textContent!;
+}
+
+const FENCE = '```ts\nconst answer: number = 42; // the answer\n```';
+
+function mountView(text: string) {
+  const clock = createFakeClock();
+  const view = render(MarkdownView, { props: { text }, context: new Map([[APP_STORES, { clock }]]) });
+  return { ...view, clock, show: (next: string) => (view.rerender({ text: next }), flushSync()) };
+}
+
+describe('MarkdownView', () => {
+  it('renders the markdown of a streamed answer as each delta arrives', () => {
+    const answer = '# Plan\n\n- read the file\n- fix the bug\n\nThen run `npm test`.';
+    const { container, show } = mountView('');
+    for (let end = 1; end <= answer.length; end += 4) show(answer.slice(0, end));
+    show(answer);
+    const md = container.querySelector('.markdown')!;
+    expect(md.querySelector('h1')?.textContent).toBe('Plan');
+    expect([...md.querySelectorAll('li')].map((li) => li.textContent)).toEqual(['read the file', 'fix the bug']);
+    expect(md.querySelector('p code')?.textContent).toBe('npm test');
+  });
+
+  it('keeps the DOM of final blocks while the tail grows', () => {
+    const { container, show } = mountView('First paragraph.\n\nSecond');
+    show('First paragraph.\n\nSecond paragraph.\n\nThird');
+    const first = container.querySelector('p')!;
+    show('First paragraph.\n\nSecond paragraph.\n\nThird paragraph, and more.');
+    expect(container.querySelector('p')).toBe(first);
+    expect(container.querySelectorAll('p')).toHaveLength(3);
+  });
+
+  it('highlights a code block once later text made it final', async () => {
+    await highlightCode(codeTextOf(FENCE), 'typescript'); // cached, so the paint is synchronous
+    const { container, show } = mountView(`Here:\n\n${FENCE.slice(0, 20)}`);
+    expect(container.querySelector('.hl-keyword')).toBeNull();
+    show(`Here:\n\n${FENCE}\n\nThat is all`);
+    const code = container.querySelector('pre > code')!;
+    expect(code.querySelector('.hl-keyword')?.textContent).toBe('const');
+    expect(code.querySelector('.hl-comment')?.textContent).toBe('// the answer');
+    expect(code.textContent).toBe(codeTextOf(FENCE));
+  }, 120_000);
+
+  it('highlights code in the last block only after the text stopped changing', async () => {
+    await highlightCode(codeTextOf(FENCE), 'typescript');
+    const { container, clock } = mountView(`Here:\n\n${FENCE}`);
+    expect(container.querySelector('.hl-keyword')).toBeNull();
+    clock.advance(200);
+    flushSync();
+    expect(container.querySelector('.hl-keyword')).toBeNull();
+    clock.advance(100);
+    flushSync();
+    expect(container.querySelector('.hl-keyword')?.textContent).toBe('const');
+  }, 120_000);
+
+  it('leaves code without a known language plain', async () => {
+    const { container, clock } = mountView('```\nplain words here\n```\n\n```brainfuck\n+++.\n```\n\nend');
+    clock.advance(1000);
+    flushSync();
+    await Promise.resolve();
+    expect(container.querySelectorAll('pre > code')).toHaveLength(2);
+    expect(container.querySelector('pre [class^="hl-"]')).toBeNull();
+  });
+});
