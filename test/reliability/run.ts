@@ -40,8 +40,9 @@ async function project(client: Client, name: string) {
   mkdirSync(dir);
   return { ...(await client.request('projects.add', { path: dir })), dir };
 }
-async function start(client: Client, projectId: string, prompt: string): Promise<string> {
-  const res = await client.request('agent.start', { projectId, provider: 'claude', prompt });
+/** Starts a Claude Code session; `permissionMode` defaults to the settings' (which asks before Bash, and nobody answers here). */
+async function start(client: Client, projectId: string, prompt: string, permissionMode?: 'bypassPermissions'): Promise<string> {
+  const res = await client.request('agent.start', { projectId, provider: 'claude', prompt, ...(permissionMode ? { options: { permissionMode } } : {}) });
   if (!res.ok) throw new Error(res.error);
   return res.sessionId;
 }
@@ -248,7 +249,8 @@ const cases: Case[] = [
       const proxied = corral.url.replace('127.0.0.1', '[::1]');
       try {
         const before = await connect(proxied, DEBOUNCE_MS);
-        const sessionId = await start(before, p.id, 'Check, then talk slowly [scenario:tool-slow:6]');
+        // No UI answers a permission card here: the tool must run on its own.
+        const sessionId = await start(before, p.id, 'Check, then talk slowly [scenario:tool-slow:6]', 'bypassPermissions');
         await before.waitFor(statusIs(sessionId, 'running'));
         const held = () => messagesOf(before, sessionId);
         const rowsBefore = held().length;
