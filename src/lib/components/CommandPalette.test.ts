@@ -47,7 +47,7 @@ describe('CommandPalette', () => {
     const { stores, outside } = setup();
     expect(screen.queryByRole('dialog')).toBeNull();
     const box = open(stores, outside);
-    expect(screen.getByRole('dialog', { name: 'Command palette' })).toBeTruthy();
+    expect(screen.getByRole('dialog', { name: 'Command palette' })).toBeInstanceOf(HTMLElement);
     expect(document.activeElement).toBe(box);
     expect(options().map((o) => o.textContent?.replace(/\s+/g, ' ').trim())).toEqual([
       'Focus the prompt Session',

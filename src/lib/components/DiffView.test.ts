@@ -38,7 +38,7 @@ describe('DiffView', () => {
   it('shows a written new file as all added lines', () => {
     const [diff] = fileDiffs([{ path: '/p/new.txt', oldText: null, newText: 'one\ntwo\nthree\n' }]);
     const { container } = render(DiffView, { props: { diff } });
-    expect(screen.getByText('new file')).toBeTruthy();
+    expect(screen.getByText('new file')).toBeInstanceOf(HTMLElement);
     expect(screen.getByTitle('Lines added').textContent).toBe('+3');
     expect(screen.getByTitle('Lines removed').textContent).toBe('-0');
     expect(rowsOf(container)).toEqual(['|1|+|one', '|2|+|two', '|3|+|three']);

@@ -63,12 +63,12 @@ describe('PermissionRequest card', () => {
   it('shows an edit as a diff of its text before and after, and a new file as all added', () => {
     renderCard([write]);
     const rows = () => [...document.querySelectorAll('tr')].map((tr) => tr.dataset.kind + ' ' + tr.querySelector('.text')!.textContent);
-    expect(screen.getByRole('table', { name: 'Changes to /p/notes.txt' })).toBeTruthy();
+    expect(screen.getByRole('table', { name: 'Changes to /p/notes.txt' })).toBeInstanceOf(HTMLElement);
     expect(rows()).toEqual(['removed old line', 'added new line']);
     document.body.innerHTML = '';
     renderCard([{ ...write, diff: { path: '/p/notes.txt', oldText: null, newText: 'a\nb\n' } }]);
     expect(rows()).toEqual(['added a', 'added b']);
-    expect(screen.getByText('new file')).toBeTruthy();
+    expect(screen.getByText('new file')).toBeInstanceOf(HTMLElement);
   });
 
   it('has no message box where the agent takes none (ACP)', () => {

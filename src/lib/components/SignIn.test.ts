@@ -70,8 +70,8 @@ describe('an auth error in the pane', () => {
   it('says exactly how to fix it for that provider, with the CLI\'s path', async () => {
     const { q } = await paneAfterAuthError();
     const fix = within(q.getByRole('region', { name: 'How to fix this' }));
-    expect(fix.getByText(`Claude Code could not sign in. ${CLAUDE_FIX}`)).toBeTruthy();
-    expect(fix.getByText('Or pick another provider below: the next prompt starts a new session with it.')).toBeTruthy();
+    expect(fix.getByText(`Claude Code could not sign in. ${CLAUDE_FIX}`)).toBeInstanceOf(HTMLElement);
+    expect(fix.getByText('Or pick another provider below: the next prompt starts a new session with it.')).toBeInstanceOf(HTMLElement);
   });
 
   it('starts Claude\'s login, shows its link and takes the code, cancels, and checks the state again when it ends', async () => {
@@ -111,7 +111,7 @@ describe('an auth error in the pane', () => {
     flushSync();
     expect(picker().value).toBe('codex');
     expect(q.queryByRole('region', { name: 'How to fix this' })).toBeNull();
-    expect(q.getByText('No session yet. Send a prompt to start an agent in /work/alpha.')).toBeTruthy();
+    expect(q.getByText('No session yet. Send a prompt to start an agent in /work/alpha.')).toBeInstanceOf(HTMLElement);
     rpc.handle('agent.start', () => ({ ok: true, sessionId: 's2' }));
     await fireEvent.input(q.getByRole('textbox', { name: 'Prompt' }), { target: { value: 'hello again' } });
     await fireEvent.click(q.getByRole('button', { name: 'Send' }));
@@ -127,11 +127,11 @@ describe('sign-in in Settings', () => {
     render(SettingsView, { props: { onClose: () => {} }, context: t.context });
     flushSync();
     const group = (name: string) => within(screen.getByRole('group', { name }));
-    expect(group('Claude Code').getByText('Not signed in')).toBeTruthy();
-    expect(group('Claude Code').getByText(CLAUDE_FIX)).toBeTruthy();
+    expect(group('Claude Code').getByText('Not signed in')).toBeInstanceOf(HTMLElement);
+    expect(group('Claude Code').getByText(CLAUDE_FIX)).toBeInstanceOf(HTMLElement);
     expect(group('Claude Code').getByRole('button', { name: 'Log in with Claude' }).getAttribute('title')).toBe(`${CLAUDE} auth login`);
-    expect(group('Codex').getByText('Sign-in: key from the environment (OPENAI_API_KEY)')).toBeTruthy();
-    expect(group('Ollama').getByText('Sign-in: no sign-in needed (Ollama server at http://127.0.0.1:11434)')).toBeTruthy();
-    expect(group('ACP agent').getByText('Sign-in: logged in (Google login in /home/u/.gemini)')).toBeTruthy();
+    expect(group('Codex').getByText('Sign-in: key from the environment (OPENAI_API_KEY)')).toBeInstanceOf(HTMLElement);
+    expect(group('Ollama').getByText('Sign-in: no sign-in needed (Ollama server at http://127.0.0.1:11434)')).toBeInstanceOf(HTMLElement);
+    expect(group('ACP agent').getByText('Sign-in: logged in (Google login in /home/u/.gemini)')).toBeInstanceOf(HTMLElement);
   });
 });
