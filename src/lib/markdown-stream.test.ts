@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { renderMarkdown } from './markdown';
-import { createMarkdownStream, type MarkdownBlock } from './markdown-stream';
+import { createMarkdownStream, type MarkdownRender } from './markdown-stream';
 
-const join = (blocks: readonly MarkdownBlock[]) => blocks.map((b) => b.html).join('');
+const join = ({ finals, tail }: MarkdownRender) => finals.map((b) => b.html).join('') + (tail?.html ?? '');
 
 /** Documents whose blocks interact across blank lines: where a wrong split would show. */
 const DOCS: Record<string, string> = {
@@ -47,19 +47,19 @@ describe('createMarkdownStream', () => {
   it('renders final blocks once: later deltas keep the same block objects', () => {
     const stream = createMarkdownStream();
     const first = stream.update('# Title\n\nFirst paragraph.\n\nSecond');
-    const finals = first.filter((b) => b.final);
-    expect(finals.length).toBeGreaterThan(0);
+    expect(first.finals.length).toBeGreaterThan(0);
+    const sameFinals = stream.update('# Title\n\nFirst paragraph.\n\nSecond paragraph');
+    expect(sameFinals.finals).toBe(first.finals);
     const next = stream.update('# Title\n\nFirst paragraph.\n\nSecond paragraph, longer.\n\nThird');
-    for (const b of finals) expect(next).toContain(b);
-    expect(next.at(-1)?.final).toBe(false);
-    expect(next.at(-1)?.html).toContain('Third');
+    for (const b of first.finals) expect(next.finals).toContain(b);
+    expect(next.finals.length).toBeGreaterThan(first.finals.length);
+    expect(next.tail?.html).toBe('<p>Third</p>\n');
   });
 
   it('keeps a list open while a later item may still join it', () => {
     const stream = createMarkdownStream();
     // "2" alone is a paragraph, "2. b" continues the ordered list: the list must not be final yet.
-    const blocks = stream.update('1. a\n\n2');
-    expect(blocks.every((b) => !b.final)).toBe(true);
+    expect(stream.update('1. a\n\n2').finals).toEqual([]);
     expect(join(stream.update('1. a\n\n2. b\n'))).toBe(renderMarkdown('1. a\n\n2. b\n'));
   });
 
@@ -80,16 +80,16 @@ describe('createMarkdownStream', () => {
     const stream = createMarkdownStream();
     stream.update('# First answer\n\nwith text\n\nand more');
     expect(join(stream.update('A different\n\nanswer'))).toBe(renderMarkdown('A different\n\nanswer'));
-    expect(stream.update('')).toEqual([]);
+    expect(stream.update('')).toEqual({ ...stream.update(''), finals: [], tail: null });
   });
 
   it('starts a remounted stream from the remembered blocks of the same text', () => {
     const text = '# Cached\n\nParagraph one.\n\nParagraph two.';
     const first = createMarkdownStream();
-    const blocks = first.update(text);
+    const rendered = first.update(text);
     first.remember();
     const again = createMarkdownStream().update(text);
-    expect(again[0]).toBe(blocks[0]);
+    expect(again.finals[0]).toBe(rendered.finals[0]);
     expect(join(again)).toBe(renderMarkdown(text));
   });
 
@@ -102,5 +102,23 @@ describe('createMarkdownStream', () => {
     expect(div.querySelector('img, script')).toBeNull();
     expect(div.textContent).toContain('<img src=x onerror=alert(1)>');
     expect([...div.querySelectorAll('a')].some((a) => a.getAttribute('href')?.startsWith('javascript:'))).toBe(false);
+  });
+
+  it('paints the tail as the same sanitized DOM as its HTML, inside one holder', () => {
+    const stream = createMarkdownStream();
+    const text = 'Intro.\n\nA [safe](https://example.com) and a [bad](javascript:alert(1)) link, <img src=x onerror=alert(1)> and **bold**';
+    const { tail } = stream.update(text);
+    const target = document.createElement('div');
+    target.append('stale');
+    tail!.paintInto(target, 'tail');
+    expect(target.children.length).toBe(1);
+    const holder = target.firstElementChild!;
+    expect(holder.className).toBe('tail');
+    expect(holder.innerHTML).toBe(tail!.html);
+    expect(holder.querySelector('img, script')).toBeNull();
+    expect([...holder.querySelectorAll('a')].map((a) => [a.textContent, a.getAttribute('href'), a.getAttribute('target')])).toEqual([
+      ['safe', 'https://example.com', '_blank'],
+      ['bad', null, null],
+    ]);
   });
 });

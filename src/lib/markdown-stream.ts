@@ -21,47 +21,63 @@
  * in the text, even before it) or a carriage return (marked rewrites those,
  * so offsets would not match).
  *
- * The concatenated HTML of the blocks equals `renderMarkdown(text)`
- * (markdown-stream.test.ts checks it at every split point of long texts).
+ * The open tail is painted straight into its element (`renderTokensInto`:
+ * one HTML parse, sanitized in place) rather than made into a sanitized
+ * string and parsed again; its `html` is only made when read.
+ *
+ * The concatenated HTML of the final blocks and the tail equals
+ * `renderMarkdown(text)` (markdown-stream.test.ts checks it at every split
+ * point of long texts).
  */
 import type { Token, Tokens } from 'marked';
-import { lexMarkdown, renderMarkdown, renderTokens } from './markdown';
+import { lexMarkdown, renderTokens, renderTokensInto } from './markdown';
 
-/** One rendered piece of a message: a run of final top-level blocks, or the open tail. */
+/** A run of final top-level blocks: rendered and sanitized once, never changed by later text. */
 export interface MarkdownBlock {
-  /** Offset of the block's first character in the text; a final block keeps it, so a keyed list keeps its DOM. */
+  /** Offset of the block's first character in the text; a keyed list keeps its DOM. */
   readonly key: number;
   /** Sanitized HTML, safe for `{@html}`. */
   readonly html: string;
-  /** True when no later text can change this block: it was rendered once and stays as it is. */
-  readonly final: boolean;
+}
+
+/** The open tail: the blocks that later text may still change, rendered again on every delta. */
+export interface MarkdownTail {
+  /** Offset of the tail's first character in the text. */
+  readonly key: number;
+  /** Sanitized HTML of the tail (made on first read: the view paints instead). */
+  readonly html: string;
+  /** Replaces the children of `target` with one `<div class="holderClass">` holding the tail, sanitized (see `renderTokensInto`). */
+  paintInto(target: Element, holderClass: string): void;
+}
+
+/** What a message renders as: its final blocks, in order, then the open tail (null when it renders to nothing). */
+export interface MarkdownRender {
+  /** The same array object as long as no block became final, so a view can skip unchanged finals. */
+  readonly finals: readonly MarkdownBlock[];
+  readonly tail: MarkdownTail | null;
 }
 
 /** The state of one streamed message. */
 export interface MarkdownStream {
   /**
-   * Blocks for `text`. When `text` extends the text of the previous call
-   * past the final blocks, those are reused and only the rest is rendered;
-   * any other text starts over. The array is new on each call; final blocks
-   * are the same objects.
+   * The render of `text`. When `text` extends the text of the previous call
+   * past the final blocks, those are reused and only the rest is lexed and
+   * rendered; any other text starts over.
    */
-  update(text: string): readonly MarkdownBlock[];
-  /** Keeps the current blocks in a shared cache, so a stream created later for the same text starts from them. */
+  update(text: string): MarkdownRender;
+  /** Keeps the current render in a shared cache, so a stream created later for the same text starts from it. */
   remember(): void;
 }
 
-interface Snapshot {
+interface Snapshot extends MarkdownRender {
   text: string;
-  /** Final blocks, in order. */
-  finals: MarkdownBlock[];
   /** Length of the text the final blocks cover. */
   finalEnd: number;
-  tail: MarkdownBlock | null;
   /** Rendering the whole text each time (see the module comment). */
   whole: boolean;
 }
 
-/** Virtualized rows remount while scrolling: a remounted row finds its blocks here. */
+/** Virtualized rows remount while scrolling: a remounted row finds its render here. */
 const cache = new Map<string, Snapshot>();
 const CACHE_LIMIT = 400;
 
@@ -74,22 +90,35 @@ const hasKeys = (o: object) => {
   return false;
 };
 
+/** Blank lines render to nothing: no tail for them. */
+const rendersNothing = (tokens: Token[]) => tokens.every((t) => t.type === 'space');
+
+/** A tail over lexed tokens (a whole `TokensList` keeps its reference definitions). */
+function tailOf(key: number, tokens: Token[]): MarkdownTail | null {
+  if (rendersNothing(tokens)) return null;
+  let html: string | undefined;
+  return {
+    key,
+    get html() {
+      return (html ??= renderTokens(tokens));
+    },
+    paintInto: (target, holderClass) => renderTokensInto(target, tokens, holderClass),
+  };
+}
+
+const EMPTY: Snapshot = { text: '', finals: [], finalEnd: 0, tail: null, whole: false };
+
 /** Creates the state of one streamed message (one per rendered message). */
 export function createMarkdownStream(): MarkdownStream {
-  let state: Snapshot = { text: '', finals: [], finalEnd: 0, tail: null, whole: false };
+  let state: Snapshot = EMPTY;
 
-  function blocks(): readonly MarkdownBlock[] {
-    return state.tail ? [...state.finals, state.tail] : [...state.finals];
+  function renderWhole(text: string): MarkdownRender {
+    state = { text, finals: [], finalEnd: 0, tail: tailOf(0, lexMarkdown(text)), whole: true };
+    return state;
   }
 
-  function renderWhole(text: string): readonly MarkdownBlock[] {
-    const html = renderMarkdown(text);
-    state = { text, finals: [], finalEnd: 0, tail: html ? { key: 0, html, final: false } : null, whole: true };
-    return blocks();
-  }
-
-  function update(text: string): readonly MarkdownBlock[] {
-    if (text === state.text) return blocks();
+  function update(text: string): MarkdownRender {
+    if (text === state.text) return state;
     const extendsFinals = text.length >= state.finalEnd && text.startsWith(state.text.slice(0, state.finalEnd));
     if (state.whole) return extendsFinals && text.startsWith(state.text) ? renderWhole(text) : restart(text);
     if (!extendsFinals) return restart(text);
@@ -117,23 +146,19 @@ export function createMarkdownStream(): MarkdownStream {
       }
     }
 
-    // Blank lines alone render to nothing: no block for them.
-    const finals = state.finals;
+    let finals = state.finals;
     const finalHtml = split > 0 ? renderTokens(tokens.slice(0, split)) : '';
-    if (finalHtml) finals.push({ key: start, html: finalHtml, final: true });
+    if (finalHtml) finals = [...finals, { key: start, html: finalHtml }];
     const tailStart = start + splitAt;
-    const tailHtml = renderTokens(split > 0 ? tokens.slice(split) : tokens);
-    state = { text, finals, finalEnd: tailStart, tail: tailHtml ? { key: tailStart, html: tailHtml, final: false } : null, whole: false };
-    return blocks();
+    const tail = tailOf(tailStart, split > 0 ? tokens.slice(split) : tokens);
+    state = { text, finals, finalEnd: tailStart, tail, whole: false };
+    return state;
   }
 
-  function restart(text: string): readonly MarkdownBlock[] {
+  function restart(text: string): MarkdownRender {
     const hit = cache.get(text);
-    if (hit) {
-      state = { ...hit, finals: [...hit.finals] };
-      return blocks();
-    }
-    state = { text: '', finals: [], finalEnd: 0, tail: null, whole: false };
+    if (hit) return (state = hit);
+    state = EMPTY;
     return update(text);
   }
 
@@ -143,7 +168,7 @@ export function createMarkdownStream(): MarkdownStream {
       if (!state.text) return;
       cache.delete(state.text);
       if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value as string);
-      cache.set(state.text, { ...state, finals: [...state.finals] });
+      cache.set(state.text, state);
     },
   };
 }

@@ -11,6 +11,7 @@ import { mkdirSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { formatProfile, loadProfile } from './cpu-profile';
 import { benchFirehose, firehoseFigures } from './firehose';
+import { benchMarkdown, markdownFigures } from './markdown-chromium';
 import { count, formatFigures } from './report';
 import { benchRestore, restoreFigures } from './restore';
 import { benchScale, scaleFigures } from './scale';
@@ -21,6 +22,9 @@ const profileAt = args.indexOf('--profile');
 const profileDir = profileAt >= 0 ? resolve(args[profileAt + 1] ?? 'bench-profile') : undefined;
 if (profileDir) mkdirSync(profileDir, { recursive: true });
 const started = performance.now();
+
+const markdown = await benchMarkdown();
+console.log(formatFigures(`\nStreaming markdown: a ${count(markdown.chars)}-character answer through MarkdownView in Chromium`, markdownFigures(markdown)));
 
 for (const run of await benchFirehose(quick ? [10_000] : [10_000, 50_000], { profileDir })) {
   console.log(formatFigures(`\nEnd-to-end firehose: ${count(run.n)} completed tool calls from an ACP agent into the web mode in Chromium`, firehoseFigures(run)));

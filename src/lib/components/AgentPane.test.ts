@@ -1,6 +1,6 @@
 import { fireEvent, render, screen, within } from '@testing-library/svelte';
 import { flushSync } from 'svelte';
-import { describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { WireMessage } from '../../shared/events';
 import type { Project } from '../../shared/records';
 import { createTestStores } from '../testing/app-stores';
@@ -17,9 +17,16 @@ function renderPane() {
   const push = (...messages: WireMessage[]) => {
     t.rpc.emit('agent.message', { sessionId: 's1', messages });
     flushSync();
+    // Streamed text renders at most once per animation frame (MarkdownView): let the frame come.
+    vi.advanceTimersToNextFrame();
+    flushSync();
   };
   return { ...t, pane, push, q: within(pane) };
 }
+
+// Only the animation frames are fake: the frame that shows coalesced deltas comes when a test steps it.
+beforeEach(() => vi.useFakeTimers({ toFake: ['requestAnimationFrame', 'cancelAnimationFrame'] }));
+afterEach(() => vi.useRealTimers());
 
 async function startSession(q: ReturnType<typeof within>) {
   await fireEvent.input(q.getByRole('textbox', { name: 'Prompt' }), { target: { value: 'list the files' } });

@@ -1,6 +1,6 @@
 import { render } from '@testing-library/svelte';
 import { flushSync } from 'svelte';
-import { describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createFakeClock } from '../../shared/clock';
 import { APP_STORES } from '../app-context';
 import { highlightCode } from '../highlight/highlighter';
@@ -19,10 +19,41 @@ const FENCE = '```ts\nconst answer: number = 42; // the answer\n```';
 function mountView(text: string) {
   const clock = createFakeClock();
   const view = render(MarkdownView, { props: { text }, context: new Map([[APP_STORES, { clock }]]) });
-  return { ...view, clock, show: (next: string) => (view.rerender({ text: next }), flushSync()) };
+  /** Sets the text, then lets the next animation frame come (the view renders at most one text per frame). */
+  const show = (next: string) => {
+    view.rerender({ text: next });
+    flushSync();
+    vi.advanceTimersToNextFrame();
+    flushSync();
+  };
+  return { ...view, clock, show };
 }
 
+beforeEach(() => vi.useFakeTimers({ toFake: ['requestAnimationFrame', 'cancelAnimationFrame'] }));
+afterEach(() => vi.useRealTimers());
+
 describe('MarkdownView', () => {
+  it('renders the first delta of a frame at once and coalesces the rest into the next frame', () => {
+    const view = render(MarkdownView, { props: { text: 'One' }, context: new Map([[APP_STORES, { clock: createFakeClock() }]]) });
+    const shown = () => view.container.querySelector('.markdown')!.textContent!.trim();
+    expect(shown()).toBe('One');
+    const set = (text: string) => (view.rerender({ text }), flushSync());
+    set('One two'); // the mount rendered in this frame already
+    expect(shown()).toBe('One');
+    vi.advanceTimersToNextFrame();
+    flushSync();
+    expect(shown()).toBe('One two');
+    vi.advanceTimersToNextFrame(); // a frame with no new text: the next one renders at once
+    set('One two three');
+    expect(shown()).toBe('One two three');
+    set('One two three four');
+    set('One two three four five');
+    expect(shown()).toBe('One two three');
+    vi.advanceTimersToNextFrame();
+    flushSync();
+    expect(shown()).toBe('One two three four five');
+  });
+
   it('renders the markdown of a streamed answer as each delta arrives', () => {
     const answer = '# Plan\n\n- read the file\n- fix the bug\n\nThen run `npm test`.';
     const { container, show } = mountView('');
