@@ -380,6 +380,15 @@ export function createSessionManager(deps: SessionManagerDeps) {
       reaper = startReaper(clock, () => settings().session_reap_interval_ms, reapIdle);
     },
 
+    /** True while the session's turn runs or a prompt is claiming it: a prompt now would be refused (the prompt queue waits). */
+    busy: (sessionId: string): boolean => { const s = live.get(sessionId); return !!s && isLive(s); },
+
+    /** Asks the provider to end the running turn (the sidecar's `abort`) and keeps the sidecar; false when no sidecar turn runs. */
+    interrupt(sessionId: string): boolean {
+      const s = live.get(sessionId);
+      return !!s?.sidecar && s.turnRunning && !s.stopping && s.sidecar.send({ type: 'abort' });
+    },
+
     /** Live view for diagnostics and tests. */
     inspect(sessionId: string) {
       const s = live.get(sessionId);
