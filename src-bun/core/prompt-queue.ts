@@ -65,11 +65,13 @@ export function createPromptQueue(deps: PromptQueueDeps) {
   const dispatching = new Set<string>();
   /** A steer waiting for its turn to end, per session. */
   const steering = new Map<string, { text: string; timer: TimerHandle }>();
+  /** Revision of the latest change; starting from the boot time keeps it above the last run's. */
+  let revision = clock.now();
 
-  function changed(sessionId: string): QueueItem[] {
-    const items = store.list(sessionId);
-    deps.publish('queue.changed', { sessionId, items });
-    return items;
+  function changed(sessionId: string): { items: QueueItem[]; revision: number } {
+    const snapshot = { items: store.list(sessionId), revision: ++revision };
+    deps.publish('queue.changed', { sessionId, ...snapshot });
+    return snapshot;
   }
 
   /** Sends the first queued prompt if the session is free; it leaves the queue once the session took it. */
@@ -120,11 +122,13 @@ export function createPromptQueue(deps: PromptQueueDeps) {
     if (!item || item.sessionId !== sessionId) return `No queued prompt ${id} in this session`;
     return item;
   }
-  const settled = (sessionId: string): QueueResult => ({ ok: true, items: changed(sessionId) });
+  const settled = (sessionId: string): QueueResult => ({ ok: true, ...changed(sessionId) });
 
   return {
     /** The session's queue, in order. */
     list: (sessionId: string): QueueItem[] => store.list(sessionId),
+    /** The session's queue with the revision it is current at. */
+    snapshot: (sessionId: string): { items: QueueItem[]; revision: number } => ({ items: store.list(sessionId), revision }),
 
     /** Queues a prompt at the end; it goes out at once when the session is free. */
     add(sessionId: string, text: string): QueueResult {

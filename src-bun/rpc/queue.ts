@@ -5,7 +5,7 @@ import type { Handlers } from '../../src/shared/rpc';
 type QueueMethods = 'queue.list' | 'queue.add' | 'queue.edit' | 'queue.move' | 'queue.remove' | 'queue.retry' | 'queue.steer';
 
 export const queueHandlers = (core: Core): Pick<Handlers, QueueMethods> => ({
-  'queue.list': ({ sessionId }) => ({ items: core.queue.list(sessionId) }),
+  'queue.list': ({ sessionId }) => core.queue.snapshot(sessionId),
   'queue.add': ({ sessionId, text }) => core.queue.add(sessionId, text),
   'queue.edit': ({ sessionId, id, text }) => core.queue.edit(sessionId, id, text),
   'queue.move': ({ sessionId, id, offset }) => core.queue.move(sessionId, id, offset),

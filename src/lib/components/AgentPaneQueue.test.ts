@@ -15,7 +15,8 @@ const item = (id: string, text: string, over: Partial<QueueItem> = {}): QueueIte
 async function runningPane() {
   const t = createTestStores();
   let items: QueueItem[] = [];
-  const answer = () => ({ ok: true as const, items: [...items] });
+  let revision = 0;
+  const answer = () => ({ ok: true as const, items: [...items], revision: ++revision });
   t.rpc.handle('queue.add', ({ text }) => { items = [...items, item(`q${items.length + 1}`, text)]; return answer(); });
   t.rpc.handle('queue.move', ({ id, offset }) => {
     const at = items.findIndex((i) => i.id === id);
@@ -35,14 +36,14 @@ async function runningPane() {
   await settle();
   t.rpc.emit('agent.status', { sessionId: 's1', status: 'running' });
   flushSync();
-  return { ...t, q, set: (next: QueueItem[]) => (items = next) };
+  return { ...t, q, set: (next: QueueItem[]) => (items = next), revision: () => ++revision };
 }
 
 async function type(q: ReturnType<typeof within>, text: string) {
   await fireEvent.input(q.getByRole('textbox', { name: 'Prompt' }), { target: { value: text } });
 }
 const rows = (q: ReturnType<typeof within>) =>
-  q.queryAllByRole('listitem').filter((li) => li.closest('ol[aria-label="Queued prompts"]')).map((li) => li.textContent?.replace(/\s+/g, ' ').trim());
+  q.queryAllByRole('listitem').filter((li: HTMLElement) => li.closest('ol[aria-label="Queued prompts"]')).map((li: HTMLElement) => li.textContent?.replace(/\s+/g, ' ').trim());
 
 describe('AgentPane: prompt queue', () => {
   it('queues Send while a turn runs, lists the prompts in order, and reorders, edits and removes them', async () => {
@@ -77,10 +78,10 @@ describe('AgentPane: prompt queue', () => {
   });
 
   it('shows unsent prompts with the reason and Retry, as queue.changed reports them', async () => {
-    const { q, rpc, set } = await runningPane();
+    const { q, rpc, set, revision } = await runningPane();
     const unsent = [item('q1', 'held', { state: 'unsent', error: 'Not sent: the session failed: boom' })];
     set(unsent);
-    rpc.emit('queue.changed', { sessionId: 's1', items: unsent });
+    rpc.emit('queue.changed', { sessionId: 's1', items: unsent, revision: revision() });
     flushSync();
     expect(rows(q)).toEqual([expect.stringMatching(/^unsent held.*Not sent: the session failed: boom$/)]);
     await fireEvent.click(q.getByRole('button', { name: 'Retry' }));
@@ -103,6 +104,22 @@ describe('AgentPane: prompt queue', () => {
     flushSync();
     await type(q, 'idle now');
     expect((q.getByRole('button', { name: 'Steer' }) as HTMLButtonElement).disabled).toBe(true);
+  });
+
+  it('keeps the newest snapshot when an answer arrives after the event of a later change', async () => {
+    const { q, rpc, revision } = await runningPane();
+    const stale = revision();
+    const newer = revision();
+    rpc.handle('queue.add', ({ text }) => {
+      // The main process sent the prompt at once: its queue.changed (empty) went out before this answer.
+      rpc.emit('queue.changed', { sessionId: 's1', items: [], revision: newer });
+      return { ok: true, items: [item('q1', text, { state: 'sending' })], revision: stale };
+    });
+    await type(q, 'sent at once');
+    await fireEvent.click(q.getByRole('button', { name: 'Send' }));
+    await settle();
+    flushSync();
+    expect(rows(q)).toEqual([]);
   });
 
   it('shows a refused change beside the queue', async () => {

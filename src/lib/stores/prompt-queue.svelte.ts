@@ -2,7 +2,7 @@
  * The prompt queue of each session as the main process holds it
  * (src-bun/core/prompt-queue.ts): the whole queue arrives with every
  * `queue.changed` event and with each change's answer, so the UI never
- * guesses. The actions (add, edit, move, remove, retry, steer) report a
+ * guesses; of the two, the higher revision wins. The actions (add, edit, move, remove, retry, steer) report a
  * refusal as the session's queue error, shown beside the queue.
  */
 import { SvelteMap } from 'svelte/reactivity';
@@ -34,9 +34,14 @@ export interface PromptQueueStore {
 /** Creates the store over the RPC client. */
 export function createPromptQueueStore(deps: { rpc: RpcClient }): PromptQueueStore {
   const { rpc } = deps;
-  const queues = new SvelteMap<string, readonly QueueItem[]>();
+  const queues = new SvelteMap<string, { items: readonly QueueItem[]; revision: number }>();
   const errors = new SvelteMap<string, string>();
-  const off = rpc.on('queue.changed', ({ sessionId, items }) => queues.set(sessionId, items));
+  /** Keeps the newest snapshot: an answer can arrive after the event of a later change. */
+  function take(sessionId: string, snapshot: { items: readonly QueueItem[]; revision: number }): void {
+    const held = queues.get(sessionId);
+    if (!held || snapshot.revision >= held.revision) queues.set(sessionId, snapshot);
+  }
+  const off = rpc.on('queue.changed', ({ sessionId, items, revision }) => take(sessionId, { items, revision }));
 
   /** Runs one change; its answer carries the queue after it. */
   async function change(sessionId: string, run: () => Promise<QueueResult | { ok: true } | { ok: false; error: string }>): Promise<boolean> {
@@ -46,7 +51,7 @@ export function createPromptQueueStore(deps: { rpc: RpcClient }): PromptQueueSto
         errors.set(sessionId, res.error);
         return false;
       }
-      if ('items' in res) queues.set(sessionId, res.items);
+      if ('items' in res) take(sessionId, res);
       errors.delete(sessionId);
       return true;
     } catch (err) {
@@ -56,12 +61,11 @@ export function createPromptQueueStore(deps: { rpc: RpcClient }): PromptQueueSto
   }
 
   return {
-    items: (sessionId) => queues.get(sessionId) ?? NONE,
+    items: (sessionId) => queues.get(sessionId)?.items ?? NONE,
     error: (sessionId) => errors.get(sessionId) ?? null,
     async load(sessionId) {
       try {
-        const { items } = await rpc.request('queue.list', { sessionId });
-        queues.set(sessionId, items);
+        take(sessionId, await rpc.request('queue.list', { sessionId }));
       } catch (err) {
         errors.set(sessionId, `Could not load the queue: ${err instanceof Error ? err.message : String(err)}`);
       }

@@ -33,16 +33,24 @@ export const QueueItemSchema = z.object({
 });
 export type QueueItem = z.infer<typeof QueueItemSchema>;
 
+/**
+ * Orders the snapshots of a queue: each change has a higher revision than
+ * every earlier one, across relaunches (it starts from the boot's ms since
+ * epoch). A client keeps the snapshot with the highest revision, since an
+ * answer may arrive after the `queue.changed` of a later change.
+ */
+const revision = z.number().int().nonnegative();
+
 /** The answer of every queue change: the session's queue after it, or why nothing changed. */
 export const QueueResultSchema = z.union([
-  z.object({ ok: z.literal(true), items: z.array(QueueItemSchema) }),
+  z.object({ ok: z.literal(true), items: z.array(QueueItemSchema), revision }),
   z.object({ ok: z.literal(false), error: z.string() }),
 ]);
 export type QueueResult = z.infer<typeof QueueResultSchema>;
 
 export const queueRequests = {
   /** The session's queue, in order. */
-  'queue.list': { params: z.object({ sessionId }).strict(), response: z.object({ items: z.array(QueueItemSchema) }) },
+  'queue.list': { params: z.object({ sessionId }).strict(), response: z.object({ items: z.array(QueueItemSchema), revision }) },
   /** Adds a prompt at the end; if the session is not mid-turn it goes out at once. Errors: unknown session, empty text. */
   'queue.add': { params: z.object({ sessionId, text: QueuedTextSchema }).strict(), response: QueueResultSchema },
   /** Replaces a prompt's text (not while it is being sent). */
@@ -67,5 +75,5 @@ export const queueRequests = {
 
 export const queueEvents = {
   /** The whole queue of a session after any change. */
-  'queue.changed': z.object({ sessionId, items: z.array(QueueItemSchema) }),
+  'queue.changed': z.object({ sessionId, items: z.array(QueueItemSchema), revision }),
 };
