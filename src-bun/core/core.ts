@@ -44,7 +44,8 @@ export function createCore(deps: CoreDeps) {
   if (interrupted) deps.log.info(`${interrupted} session(s) were running when Corral last stopped; marked interrupted`);
   queue = createPromptQueue({
     store: createPromptQueueStore(store.db), clock: deps.clock, publish, log: deps.log,
-    sessions: { ...sessions, exists: (id) => store.sessions.get(id) !== null },
+    // `announce`: the next turn shows as starting in the same tick the last one ended, not `done` until the CLI answers.
+    sessions: { ...sessions, prompt: (id, text) => sessions.prompt(id, text, { announce: true }), exists: (id) => store.sessions.get(id) !== null },
   });
   const held = queue.recoverAfterRestart();
   if (held) deps.log.info(`${held} queued prompt(s) never went out before Corral last stopped; held as unsent`);

@@ -40,6 +40,10 @@ describe('prompt queue in the core', () => {
     expect(h.core.sessions.inspect(id)!.pid).toBe(pid);
     const reasons = h.published.flatMap((p) => (p.event === 'agent.status' && p.payload.sessionId === id && p.payload.status === 'done' ? [p.payload.reason] : []));
     expect(reasons).toEqual(['stopped', 'completed', 'completed', 'completed']);
+    // Each queued prompt shows as starting in the tick its predecessor ended, not `done` until the sidecar answers.
+    const statuses = h.published.flatMap((p) => (p.event === 'agent.status' && p.payload.sessionId === id ? [p.payload.status] : []));
+    const next = ['done', 'starting', 'running'] as const;
+    expect(statuses).toEqual(['starting', 'running', ...next, ...next, ...next, 'done']);
     await h.core.shutdown();
   });
 

@@ -17,8 +17,10 @@ export interface PromptQueueStore {
   items(sessionId: string): readonly QueueItem[];
   /** Why the last action on the session's queue failed, if it did. */
   error(sessionId: string): string | null;
-  /** Fetches the session's queue (a pane showing it, after a relaunch or a reconnect). */
+  /** Fetches the session's queue (a pane showing it, after a relaunch). */
   load(sessionId: string): Promise<void>;
+  /** Fetches every queue held again (after a reconnect: `queue.changed` events may have been missed). */
+  reload(): Promise<void>;
   add(sessionId: string, text: string): Promise<boolean>;
   edit(sessionId: string, id: string, text: string): Promise<boolean>;
   move(sessionId: string, id: string, offset: -1 | 1): Promise<boolean>;
@@ -60,16 +62,19 @@ export function createPromptQueueStore(deps: { rpc: RpcClient }): PromptQueueSto
     }
   }
 
+  async function load(sessionId: string): Promise<void> {
+    try {
+      take(sessionId, await rpc.request('queue.list', { sessionId }));
+    } catch (err) {
+      errors.set(sessionId, `Could not load the queue: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+
   return {
     items: (sessionId) => queues.get(sessionId)?.items ?? NONE,
     error: (sessionId) => errors.get(sessionId) ?? null,
-    async load(sessionId) {
-      try {
-        take(sessionId, await rpc.request('queue.list', { sessionId }));
-      } catch (err) {
-        errors.set(sessionId, `Could not load the queue: ${err instanceof Error ? err.message : String(err)}`);
-      }
-    },
+    load,
+    reload: async () => void (await Promise.all([...queues.keys()].map(load))),
     add: (sessionId, text) => change(sessionId, () => rpc.request('queue.add', { sessionId, text })),
     edit: (sessionId, id, text) => change(sessionId, () => rpc.request('queue.edit', { sessionId, id, text })),
     move: (sessionId, id, offset) => change(sessionId, () => rpc.request('queue.move', { sessionId, id, offset })),
