@@ -112,9 +112,14 @@ describe('steer', () => {
     // The new turn reached the model: the interrupted one was ended, not waited out.
     const steered = await eventually(async () => e2e.model.requests.slice(before).find((r) => r.scenario === 'text'), (r) => r !== undefined, 'the steered prompt at the model', 20_000);
     const toModelMs = steered!.receivedAt - clickedAt;
+    // The slow turn's model stream was cut by the interrupt, not run out: it ended right after the click.
+    const slow = e2e.model.requests.slice(0, before).filter((r) => r.scenario === 'slow').at(-1)!;
+    await eventually(async () => slow.endedAt, (t) => t !== undefined, 'the interrupted stream to end', 10_000);
+    const cutMs = slow.endedAt! - clickedAt;
+    expect(cutMs).toBeLessThan(3000);
     await waitForText(log.locator('[data-role="assistant"]').last(), FINAL_TEXT.text);
     const answeredMs = Date.now() - clickedAt;
-    console.log(`steer: click to the new turn's model request ${toModelMs} ms, to its answer on screen ${answeredMs} ms`);
+    console.log(`steer: click to the old stream cut ${cutMs} ms, to the new turn's model request ${toModelMs} ms, to its answer on screen ${answeredMs} ms`);
     await waitForText(status, 'done');
 
     expect(await userRows(log)).toEqual(['Count for long [scenario:slow:60]', 'Change course [scenario:text]']);
