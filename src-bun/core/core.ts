@@ -8,6 +8,8 @@ import { claudeExecutable } from '../providers/claude/executable';
 import { resolveCodexBinary } from '../providers/codex/binary';
 import { createLoginRunner } from '../providers/sign-in/login-runner';
 import { createProjects } from './projects';
+import { createPromptQueue, type PromptQueue } from './prompt-queue';
+import { createPromptQueueStore } from './prompt-queue-store';
 import { createSessionManager, type Logger, type Publish, type SpawnSidecar } from './session-manager';
 import { createStore } from './store';
 import { reapOrphans } from './supervisor';
@@ -31,9 +33,22 @@ export type CoreDeps = {
 export function createCore(deps: CoreDeps) {
   const store = createStore(deps.dataDir === ':memory:' ? ':memory:' : join(deps.dataDir, 'corral.db'));
   reapOrphans(store, deps.log);
-  const sessions = createSessionManager({ ...deps, store });
+  let queue: PromptQueue | null = null;
+  // Every session status also reaches the prompt queue: a turn's end sends the next queued prompt.
+  const publish: Publish = (event, payload) => {
+    deps.publish(event, payload);
+    if (event === 'agent.status') queue?.onStatus(payload as Parameters<PromptQueue['onStatus']>[0]);
+  };
+  const sessions = createSessionManager({ ...deps, publish, store });
   const interrupted = sessions.markInterrupted();
   if (interrupted) deps.log.info(`${interrupted} session(s) were running when Corral last stopped; marked interrupted`);
+  queue = createPromptQueue({
+    store: createPromptQueueStore(store.db), clock: deps.clock, publish, log: deps.log,
+    // `announce`: the next turn shows as starting in the same tick the last one ended, not `done` until the CLI answers.
+    sessions: { ...sessions, prompt: (id, text) => sessions.prompt(id, text, { announce: true }), exists: (id) => store.sessions.get(id) !== null },
+  });
+  const held = queue.recoverAfterRestart();
+  if (held) deps.log.info(`${held} queued prompt(s) never went out before Corral last stopped; held as unsent`);
   const projects = createProjects(store, sessions, deps.clock);
   const logins = createLoginRunner({
     publish: (update) => deps.publish('providers.login', update),
@@ -48,6 +63,8 @@ export function createCore(deps: CoreDeps) {
     store,
     sessions,
     projects,
+    /** Prompts queued on each session while its turn runs, and Steer. */
+    queue,
     /** Provider login flows Corral runs for the user. */
     logins,
     /** Stores an already-validated setting and applies it at once. */

@@ -7,6 +7,7 @@
 import { Database } from 'bun:sqlite';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { PROMPT_QUEUE_SCHEMA } from './prompt-queue-store';
 import { backfillSearchIndex, SEARCH_SCHEMA } from './search-index';
 
 /** One schema step: SQL, or a function for a step that must also move data (it runs in the step's transaction). */
@@ -56,6 +57,8 @@ export const MIGRATIONS: readonly Migration[] = [
     db.run(SEARCH_SCHEMA);
     backfillSearchIndex(db);
   },
+  // Prompt queue (issue 11): prompts queued while a turn runs (src-bun/core/prompt-queue-store.ts).
+  PROMPT_QUEUE_SCHEMA,
 ];
 
 /**

@@ -273,8 +273,11 @@ export function createSessionManager(deps: SessionManagerDeps) {
       return { ok: true, sessionId: s.record.id };
     },
 
-    /** Sends a follow-up prompt; a session without a sidecar is resumed through the provider's session id. */
-    async prompt(sessionId: string, prompt: string): Promise<Result> {
+    /**
+     * Sends a follow-up prompt; a session without a sidecar is resumed through the provider's session id.
+     * `announce` reports `starting` at once even when the sidecar is up (a queued prompt, which no UI announced).
+     */
+    async prompt(sessionId: string, prompt: string, opts: { announce?: boolean } = {}): Promise<Result> {
       if (!accepting) return { ok: false, error: 'Corral is shutting down' };
       const s = revive(sessionId);
       if (!s) return { ok: false, error: `Unknown session ${sessionId}` };
@@ -288,7 +291,7 @@ export function createSessionManager(deps: SessionManagerDeps) {
         clock.clearTimeout(s.recovery);
         s.recovery = null;
         s.fatal = false;
-        if (!s.sidecar) setStatus(s, 'starting');
+        if (!s.sidecar || opts.announce) setStatus(s, 'starting');
         admit(s, { type: 'text', id: `user-${s.nextSeq}`, role: 'user', text: prompt, mode: 'replace' });
         runPrompt(s, prompt);
         return { ok: true };
@@ -380,6 +383,10 @@ export function createSessionManager(deps: SessionManagerDeps) {
       reaper = startReaper(clock, () => settings().session_reap_interval_ms, reapIdle);
     },
 
+    /** True while the session's turn runs or a prompt is claiming it: a prompt now would be refused (the prompt queue waits). */
+    busy: (sessionId: string): boolean => { const s = live.get(sessionId); return !!s && isLive(s); },
+    /** Asks the provider to end the running turn (the sidecar's `abort`) and keeps the sidecar; false when no sidecar turn runs. */
+    interrupt: (sessionId: string): boolean => { const s = live.get(sessionId); return !!s?.sidecar && s.turnRunning && !s.stopping && s.sidecar.send({ type: 'abort' }); },
     /** Live view for diagnostics and tests. */
     inspect(sessionId: string) {
       const s = live.get(sessionId);

@@ -5,6 +5,7 @@ import { agentHandlers } from './agent';
 import { appHandlers, type HostInfo, type Notifier } from './app';
 import { projectsHandlers } from './projects';
 import { providersHandlers } from './providers';
+import { queueHandlers } from './queue';
 import { searchHandlers } from './search';
 import { sessionHandlers } from './session';
 import { settingsHandlers } from './settings';
@@ -21,4 +22,5 @@ export const createHandlers = (core: Core, host: HostServices = {}): Handlers =>
   ...providersHandlers(core),
   ...appHandlers(host.notify, host.info),
   ...searchHandlers(core),
+  ...queueHandlers(core),
 });

@@ -8,6 +8,7 @@ import type { CommandRegistry } from './stores/commands.svelte';
 import type { HistoryStore } from './stores/history.svelte';
 import type { OsNotifier } from './stores/os-notifications.svelte';
 import type { ProjectsStore } from './stores/projects.svelte';
+import type { PromptQueueStore } from './stores/prompt-queue.svelte';
 import type { ProvidersStore } from './stores/providers.svelte';
 import type { SearchStore } from './stores/search.svelte';
 import type { SessionStore } from './stores/sessions.svelte';
@@ -31,6 +32,8 @@ export interface AppStores {
   clock: Clock;
   /** Every keyboard-reachable action: components register theirs, the palette lists them. */
   commands: CommandRegistry;
+  /** Prompts queued on each session while its turn runs, and Steer. */
+  queue: PromptQueueStore;
   /** Light, dark or the system's theme, from Settings. */
   theme: ThemeStore;
 }

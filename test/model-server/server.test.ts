@@ -56,6 +56,25 @@ describe('scripted model server, Anthropic dialect', () => {
     ]);
   });
 
+  it('ends a slow stream as soon as its client aborts, and records when', async () => {
+    const abort = new AbortController();
+    const response = await fetch(`${server.url}/v1/messages?beta=true`, {
+      method: 'POST', headers: { 'content-type': 'application/json' }, signal: abort.signal,
+      body: JSON.stringify({ model: 'm', stream: true, messages: [{ role: 'user', content: '[scenario:slow:60] hold on' }] }),
+    });
+    const record = server.requests.at(-1)!;
+    const reader = response.body!.getReader();
+    expect(new TextDecoder().decode((await reader.read()).value)).toContain('message_start');
+    expect(record.endedAt).toBeUndefined();
+    const abortedAt = Date.now();
+    abort.abort();
+    await reader.read().catch(() => undefined);
+    // The server notices the closed connection on its next paced write (every 20 ms here), not after 60 s.
+    for (let i = 0; i < 100 && record.endedAt === undefined; i++) await Bun.sleep(20);
+    expect(record.endedAt).toBeDefined();
+    expect(record.endedAt! - abortedAt).toBeLessThan(2000);
+  });
+
   it('answers scripted errors with Anthropic error JSON', async () => {
     const http500 = await post({ model: 'm', messages: [{ role: 'user', content: '[scenario:http500] x' }] });
     expect(http500.status).toBe(500);

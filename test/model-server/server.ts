@@ -75,6 +75,7 @@ export async function startModelServer(opts: ModelServerOptions = {}): Promise<M
         ? new Response(null, { status: 404 })
         : Response.json({ type: 'error', error: { type: 'not_found_error', message: `no route for ${request.method} ${url.pathname}` } }, { status: 404 });
       record.status = response.status;
+      response = endMarked(response, () => (record.endedAt ??= Date.now()));
       opts.log?.(`${request.method} ${url.pathname}${url.search}${record.scenario ? ` scenario=${record.scenario}` : ''}${record.isToolResultFollowUp ? ' (tool result)' : ''} -> ${response.status}`);
       return response;
     },
@@ -95,4 +96,27 @@ export async function startModelServer(opts: ModelServerOptions = {}): Promise<M
       return stopped;
     },
   };
+}
+
+/** The same response, calling `ended` once its body has been sent in full or cancelled (a client that aborted). */
+function endMarked(response: Response, ended: () => void): Response {
+  if (!response.body) {
+    ended();
+    return response;
+  }
+  const reader = response.body.getReader();
+  const body = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      const next = await reader.read();
+      if (next.done) {
+        ended();
+        controller.close();
+      } else controller.enqueue(next.value);
+    },
+    async cancel(reason) {
+      ended();
+      await reader.cancel(reason);
+    },
+  });
+  return new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
 }

@@ -100,4 +100,6 @@ export type RecordedRequest = {
   status: number;
   /** Milliseconds since the epoch when the request arrived. */
   receivedAt: number;
+  /** Milliseconds since the epoch when the response body ended: sent in full, or cut because the client went away. */
+  endedAt?: number;
 };

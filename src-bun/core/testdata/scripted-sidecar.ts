@@ -7,7 +7,8 @@
  *   crash         running, one text, then exit code 3
  *   crash-once F  crashes like `crash` unless file F exists (it creates F first), else answers like echo
  *   tool-crash F  a Bash tool call that appends a line "x" to file F, its result, then exit code 3 mid-turn
- *   hang          running, then silence (for stop)
+ *   hang          running, then silence (for stop); ignores abort
+ *   slow          running, then silence until an abort, which ends the turn `done`/`stopped` (a provider interrupt)
  *   stubborn      like hang, but ignores SIGTERM
  *   vanish        exits with code 7 before writing anything for the turn
  *   mute          closes its stdout and keeps running
@@ -24,6 +25,8 @@ import { readLines } from '../../ndjson/line-reader';
 const out = (o: unknown) => process.stdout.write(JSON.stringify(o) + '\n');
 let resumeId: string | undefined;
 let turn = 0;
+/** The running `slow` turn waits for an abort. */
+let slowTurn = false;
 
 await readLines(Bun.stdin.stream(), {
   oversized: () => {},
@@ -31,6 +34,11 @@ await readLines(Bun.stdin.stream(), {
     const cmd = JSON.parse(text);
     if (cmd.type === 'start') {
       resumeId = cmd.config.resumeId;
+      return;
+    }
+    if (cmd.type === 'abort' && slowTurn) {
+      slowTurn = false;
+      out({ type: 'status', status: 'done', reason: 'stopped' });
       return;
     }
     if (cmd.type !== 'prompt') return;
@@ -110,6 +118,9 @@ await readLines(Bun.stdin.stream(), {
       case 'fuzz':
         await fuzz(Number(rest[0]), Number(rest[1]));
         out({ type: 'status', status: 'done', reason: 'completed' });
+        return;
+      case 'slow':
+        slowTurn = true;
         return;
       default:
         return; // hang

@@ -5,6 +5,7 @@ import { createCommandRegistry } from '../stores/commands.svelte';
 import { createHistoryStore } from '../stores/history.svelte';
 import { createOsNotifier } from '../stores/os-notifications.svelte';
 import { createProjectsStore } from '../stores/projects.svelte';
+import { createPromptQueueStore } from '../stores/prompt-queue.svelte';
 import { createProvidersStore } from '../stores/providers.svelte';
 import { createSearchStore } from '../stores/search.svelte';
 import { createSessionStore } from '../stores/sessions.svelte';
@@ -36,6 +37,7 @@ export function createTestStores() {
   const commands = createCommandRegistry({ mac: false });
   commands.openSearch = () => search.show();
   const theme = createThemeStore({ preference: () => settings.values.theme, darkScheme: null });
-  const stores: AppStores = { toasts, projects, sessions, providers, settings, history, search, os, clock, commands, theme };
+  const queue = createPromptQueueStore({ rpc: rpc.client });
+  const stores: AppStores = { toasts, projects, sessions, providers, settings, history, search, os, clock, commands, theme, queue };
   return { clock, rpc, stores, context: new Map<unknown, unknown>([[APP_STORES, stores]]) };
 }

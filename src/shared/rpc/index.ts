@@ -14,14 +14,16 @@ import { appRequests } from './app';
 import { projectsRequests } from './projects';
 import { providersRequests } from './providers';
 import { providersLoginEvents, providersLoginRequests } from './providers-login';
+import { queueEvents, queueRequests } from './queue';
 import { searchRequests } from './search';
 import { sessionEvents, sessionRequests } from './session';
 import { settingsRequests } from './settings';
 
 export const requestSchemas = {
   ...projectsRequests, ...agentRequests, ...sessionRequests, ...settingsRequests, ...providersRequests, ...providersLoginRequests, ...appRequests, ...searchRequests,
+  ...queueRequests,
 };
-export const eventSchemas = { ...agentEvents, ...sessionEvents, ...providersLoginEvents };
+export const eventSchemas = { ...agentEvents, ...sessionEvents, ...providersLoginEvents, ...queueEvents };
 
 export type RequestName = keyof typeof requestSchemas;
 export type EventName = keyof typeof eventSchemas;
