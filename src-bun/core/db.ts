@@ -8,6 +8,7 @@ import { Database } from 'bun:sqlite';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { backfillSearchIndex, SEARCH_SCHEMA } from './search-index';
+import { backfillUsage, USAGE_SCHEMA } from './usage-log';
 
 /** One schema step: SQL, or a function for a step that must also move data (it runs in the step's transaction). */
 export type Migration = string | ((db: Database) => void);
@@ -55,6 +56,11 @@ export const MIGRATIONS: readonly Migration[] = [
   (db) => {
     db.run(SEARCH_SCHEMA);
     backfillSearchIndex(db);
+  },
+  // Budget and usage: the usage log (src-bun/core/usage-log.ts), backfilled from the sessions' stored totals.
+  (db) => {
+    db.run(USAGE_SCHEMA);
+    backfillUsage(db);
   },
 ];
 

@@ -17,9 +17,11 @@ import { providersLoginEvents, providersLoginRequests } from './providers-login'
 import { searchRequests } from './search';
 import { sessionEvents, sessionRequests } from './session';
 import { settingsRequests } from './settings';
+import { usageRequests } from './usage';
 
 export const requestSchemas = {
   ...projectsRequests, ...agentRequests, ...sessionRequests, ...settingsRequests, ...providersRequests, ...providersLoginRequests, ...appRequests, ...searchRequests,
+  ...usageRequests,
 };
 export const eventSchemas = { ...agentEvents, ...sessionEvents, ...providersLoginEvents };
 
