@@ -24,7 +24,7 @@ describe('budget', () => {
     await waitForText(budget.getByRole('alert'), 'A budget cannot be negative');
     await budget.getByRole('textbox', { name: 'Session limit (USD)' }).fill('$0.01');
     await budget.getByRole('button', { name: 'Save budget' }).click();
-    await waitForText(budget.getByRole('status'), 'Budget saved.');
+    await budget.getByText('Budget saved.').waitFor();
     expect(await budget.getByRole('alert').count()).toBe(0);
 
     const ledger = await addProject(page, e2e.dir('ledger'), 'ledger');
@@ -67,7 +67,7 @@ describe('budget', () => {
     await page.getByRole('button', { name: 'Settings' }).click();
     await budget.getByRole('textbox', { name: 'Session limit (USD)' }).fill('');
     await budget.getByRole('button', { name: 'Save budget' }).click();
-    await waitForText(budget.getByRole('status'), 'Budget saved.');
+    await budget.getByText('Budget saved.').waitFor();
     await page.getByRole('navigation', { name: 'Projects' }).getByText('ledger', { exact: true }).click();
     await sendPrompt(ledger, 'One more [scenario:text]');
     await eventually(() => ledger.getByRole('status', { name: 'Session status' }).innerText(), (s) => s.includes('done'), 'the follow-up to finish');
