@@ -63,6 +63,7 @@ describe('App by keyboard', () => {
       'Add project Project',
       'Switch to alpha Project Ctrl+1',
       'Switch to beta Project Ctrl+2',
+      'Show usage and spend View',
       'Open Settings View Ctrl+,',
       'Theme: follow the system Theme',
       'Theme: light Theme',

@@ -67,6 +67,8 @@ export function createCore(deps: CoreDeps) {
     queue,
     /** Provider login flows Corral runs for the user. */
     logins,
+    /** The Usage view's figures (usage.summary) as of the main process's clock. */
+    usageSummary: () => store.usage.summary(deps.clock.now()),
     /** Stores an already-validated setting and applies it at once. */
     setSetting(key: string, value: unknown): void {
       store.settings.set(key, value);

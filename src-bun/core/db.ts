@@ -9,6 +9,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { PROMPT_QUEUE_SCHEMA } from './prompt-queue-store';
 import { backfillSearchIndex, SEARCH_SCHEMA } from './search-index';
+import { backfillUsage, USAGE_SCHEMA } from './usage-log';
 
 /** One schema step: SQL, or a function for a step that must also move data (it runs in the step's transaction). */
 export type Migration = string | ((db: Database) => void);
@@ -59,6 +60,11 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   // Prompt queue (issue 11): prompts queued while a turn runs (src-bun/core/prompt-queue-store.ts).
   PROMPT_QUEUE_SCHEMA,
+  // Budget and usage: the usage log (src-bun/core/usage-log.ts), backfilled from the sessions' stored totals.
+  (db) => {
+    db.run(USAGE_SCHEMA);
+    backfillUsage(db);
+  },
 ];
 
 /**

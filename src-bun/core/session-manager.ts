@@ -19,6 +19,7 @@ import { sessionsToPurge } from './retention';
 import { createSessionSync } from './session-sync';
 import { startReaper, watchForZombie } from './supervisor';
 import { noteTurnEvent, recoverAfterCrash } from './crash-recovery';
+import { createBudgetGuard } from './budget';
 
 export type { Logger, Publish } from './session-ingest';
 export type SpawnSidecar = (env: Record<string, string>, cb: SidecarCallbacks) => SidecarHandle;
@@ -63,6 +64,7 @@ export function createSessionManager(deps: SessionManagerDeps) {
   const settings = () => store.settings.getAll();
   /** Sessions a prompt has claimed and that wait for a stop under way before their turn starts. */
   const claimed = new Set<Live>();
+  const budget = createBudgetGuard({ store, clock, stop: (s, message) => void takeDown(s, () => { s.turnRunning = false; setStatus(s, 'error', 'budget_exceeded', message); }) });
   const isLive = (s: Live) => s.turnRunning || claimed.has(s) || LIVE_STATUSES.includes(s.record.status);
 
   function newLive(record: StoredSession, options: ResolvedOptions, nextSeq: number): Live {
@@ -92,7 +94,7 @@ export function createSessionManager(deps: SessionManagerDeps) {
       baseEnv: deps.baseEnv, resumeId: s.record.providerSessionId,
     });
     const handle = deps.spawn(config.env, {
-      event: (e) => { noteTurnEvent(s, e); ingest.onEvent(s, e); },
+      event: (e) => { noteTurnEvent(s, e); const before = s.record; ingest.onEvent(s, e); if (e.type === 'cost') budget.afterCost(s, before); },
       badLine: (reason, head) => log.warn(`session ${s.record.id}: dropped sidecar line (${reason}): ${head}`),
       exit: (exit) => onExit(s, handle, exit),
     });
@@ -256,7 +258,7 @@ export function createSessionManager(deps: SessionManagerDeps) {
         if (e instanceof PathError) return { ok: false, error: e.message };
         throw e;
       }
-      const refusal = makeRoom();
+      const refusal = budget.projectRefusal(project.id) ?? makeRoom();
       if (refusal) return { ok: false, error: refusal };
       const options = resolveOptions(p.provider, p.options, current);
       const now = clock.now();
@@ -283,6 +285,8 @@ export function createSessionManager(deps: SessionManagerDeps) {
       if (!s) return { ok: false, error: `Unknown session ${sessionId}` };
       // Checked and claimed in one tick, before any await: of two prompts at once (two tabs), exactly one gets the turn.
       if (isLive(s)) return { ok: false, error: TURN_RUNNING };
+      const overBudget = budget.refusal(s.record);
+      if (overBudget) return { ok: false, error: overBudget };
       claimed.add(s);
       try {
         // A stop or idle close under way finishes first; the prompt then resumes the session in a new sidecar.

@@ -12,6 +12,7 @@ import { DEFAULT_SETTINGS, SETTING_KEYS, type Settings } from '../../src/shared/
 import { openDatabase } from './db';
 import { createSearchIndexer } from './search-index';
 import { createSearchQuery } from './search-query';
+import { createUsageLog } from './usage-log';
 
 type SessionRow = {
   id: string; project_id: string; provider: string; status: string; reason: string | null; error: string | null;
@@ -127,6 +128,8 @@ export function createStore(file: string) {
     },
     /** Full-text search over every stored message (src-bun/core/search-query.ts). */
     search: createSearchQuery(db),
+    /** What sessions spent, per cost report (src-bun/core/usage-log.ts). */
+    usage: createUsageLog(db),
     settings: {
       /** Every setting, stored values over defaults; a stored value that no longer parses falls back to its default. */
       getAll(): Settings {

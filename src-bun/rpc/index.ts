@@ -9,6 +9,7 @@ import { queueHandlers } from './queue';
 import { searchHandlers } from './search';
 import { sessionHandlers } from './session';
 import { settingsHandlers } from './settings';
+import { usageHandlers } from './usage';
 
 /** Host services an entry may provide; the web mode provides none. */
 export type HostServices = { notify?: Notifier; info?: HostInfo };
@@ -23,4 +24,5 @@ export const createHandlers = (core: Core, host: HostServices = {}): Handlers =>
   ...appHandlers(host.notify, host.info),
   ...searchHandlers(core),
   ...queueHandlers(core),
+  ...usageHandlers(core),
 });

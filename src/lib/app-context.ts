@@ -15,6 +15,7 @@ import type { SessionStore } from './stores/sessions.svelte';
 import type { SettingsStore } from './stores/settings.svelte';
 import type { ThemeStore } from './stores/theme.svelte';
 import type { ToastStore } from './stores/toasts.svelte';
+import type { UsageStore } from './stores/usage.svelte';
 
 /** Everything the components reach through context. */
 export interface AppStores {
@@ -36,6 +37,8 @@ export interface AppStores {
   queue: PromptQueueStore;
   /** Light, dark or the system's theme, from Settings. */
   theme: ThemeStore;
+  /** The Usage view (spend and tokens per project and provider); `usage.show()` opens it. */
+  usage: UsageStore;
 }
 
 /** The one context key; its value is {@link AppStores}. */

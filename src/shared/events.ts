@@ -18,6 +18,8 @@ export type SessionStatus = z.infer<typeof SessionStatusSchema>;
 /** Why a session left the running state; shown and persisted with the status. */
 export const StatusReasonSchema = z.enum([
   'completed', 'stopped', 'idle_timeout', 'evicted', 'crashed', 'provider_error', 'interrupted',
+  /** A spending limit (Settings → Budget) was crossed; the turn was stopped and prompts are refused until it is raised. */
+  'budget_exceeded',
 ]);
 export type StatusReason = z.infer<typeof StatusReasonSchema>;
 
@@ -127,6 +129,23 @@ export const AgentEventSchema = z.discriminatedUnion('type', [
     scope: z.enum(['session', 'sidecar']).optional(),
   }),
   z.object({ type: z.literal('error'), message: z.string().max(65536), fatal: FatalKindSchema.optional() }),
+  /**
+   * The provider's usage window (rate limit), as the CLI last reported it:
+   * Claude Code `rate_limit_event.rate_limit_info` (subscription logins
+   * only), Codex app-server `account/rateLimits/updated`. `status`:
+   * `allowed`, `allowed_warning` or `rejected`. `window` names the window
+   * (`five_hour`, `seven_day`, …; Codex: `primary`/`secondary`),
+   * `windowMinutes` its length where reported. `usedPercent` is 0–100,
+   * `resetsAt` ms since epoch. The pane header shows the latest.
+   */
+  z.object({
+    type: z.literal('rate_limit'),
+    status: z.enum(['allowed', 'allowed_warning', 'rejected']),
+    window: z.string().max(64).optional(),
+    windowMinutes: z.number().int().positive().optional(),
+    usedPercent: z.number().min(0).max(100).optional(),
+    resetsAt: z.number().nonnegative().optional(),
+  }),
   z.object({ type: z.literal('compaction'), id, summary: z.string().max(65536).optional() }),
   z.object({
     type: z.literal('permission_request'),

@@ -3,6 +3,7 @@
  * key it names. Keys are snake_case as stored in the settings table.
  */
 import { z } from 'zod';
+import { UsdLimitSchema } from './budget';
 import { CodexSandboxSchema, PermissionModeSchema, ProviderIdSchema } from './providers';
 
 /** Largest delay a JS timer takes (2^31−1 ms, about 24.8 days); longer ones fire at once. */
@@ -71,6 +72,10 @@ export const SettingsSchema = z.object({
   /** Path of a `claude` executable to use instead of the one bundled with the Agent SDK; empty = bundled. */
   claude_executable: z.string().max(4096),
   theme: ThemePreferenceSchema,
+  /** Most a session may spend, USD, from its provider's reported cost; null = no limit. */
+  budget_session_usd: UsdLimitSchema,
+  /** Most a project's sessions may spend together, all time, USD; null = no limit. */
+  budget_project_usd: UsdLimitSchema,
 });
 export type Settings = z.infer<typeof SettingsSchema>;
 export type SettingKey = keyof Settings;
@@ -90,6 +95,8 @@ export const DEFAULT_SETTINGS: Settings = {
   max_sessions: 20,
   claude_executable: '',
   theme: 'system',
+  budget_session_usd: null,
+  budget_project_usd: null,
 };
 
 export const SETTING_KEYS = Object.keys(SettingsSchema.shape) as SettingKey[];

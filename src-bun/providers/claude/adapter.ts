@@ -24,6 +24,7 @@
  */
 import type { AgentEvent, FatalKind } from '../../../src/shared/events';
 import { CLAUDE_EDIT_TOOLS, claudeCallEdits, claudeResultEdits } from './edits';
+import { adaptClaudeRateLimit } from '../rate-limit';
 
 type Obj = Record<string, unknown>;
 type Kind = 'text' | 'thinking';
@@ -278,6 +279,7 @@ export function createClaudeAdapter(): ClaudeAdapter {
           case 'user': return adaptUser(raw, state);
           case 'stream_event': return adaptStreamEvent(raw, state);
           case 'result': return adaptResult(raw, state);
+          case 'rate_limit_event': return adaptClaudeRateLimit(raw);
           default: return [];
         }
       } catch {

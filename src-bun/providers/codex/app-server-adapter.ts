@@ -26,6 +26,7 @@ import { parsePatch } from 'diff';
 import type { AgentEvent, FatalKind, FileEdit } from '../../../src/shared/events';
 import { ID_MAX, TEXT_MAX, clip, int, isObj, objects, str, type Obj } from '../raw-fields';
 import { CODEX_PERMISSION_OPTIONS, type CodexApprovalKind } from './approvals';
+import { adaptCodexRateLimits } from '../rate-limit';
 
 type PermissionRequest = Extract<AgentEvent, { type: 'permission_request' }>;
 
@@ -239,6 +240,8 @@ function adaptNotification(method: string, params: Obj, state: State): AgentEven
       const lines = objects(params.plan).map((s) => `- [${s.status === 'completed' ? 'x' : ' '}] ${str(s.step) ?? ''}`);
       return lines.length ? [{ type: 'text', id: eventId(state, 'plan'), role: 'assistant', text: clip(lines.join('\n'), TEXT_MAX), mode: 'replace' }] : [];
     }
+    case 'account/rateLimits/updated':
+      return adaptCodexRateLimits(params);
     case 'thread/tokenUsage/updated': {
       const usage = isObj(params.tokenUsage) ? params.tokenUsage : {};
       const total = isObj(usage.total) ? usage.total : {};

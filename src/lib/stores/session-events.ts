@@ -97,7 +97,7 @@ export function createSessionEvents(deps: SessionEventDeps): SessionEvents {
     const name = projectName(s.projectId);
     if (status === 'done' && reason === 'stopped') notify({ kind: 'info', message: `Agent stopped on ${name}` });
     else if (status === 'done') notify({ kind: 'success', message: `Agent completed on ${name}` });
-    else if (status === 'error') notify({ kind: 'error', message: `Agent error on ${name}: ${nextError}` });
+    else if (status === 'error') notify({ kind: 'error', message: reason === 'budget_exceeded' ? `${name}: ${nextError}` : `Agent error on ${name}: ${nextError}` });
     if (FINISHED_STATUSES.has(status)) {
       // No flush from here: the main process writes a finished turn itself.
       timers.scheduleCleanup(s);

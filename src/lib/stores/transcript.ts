@@ -6,6 +6,8 @@
  * bumps a version signal after each batch so the UI knows to look again.
  */
 import type { AgentEvent, Approvals, FileEdit, WireMessage } from '../../shared/events';
+/** A provider's usage-window report, as the pane header shows it. */
+export type RateLimit = Extract<AgentEvent, { type: 'rate_limit' }>;
 
 /** How a message is drawn; also the `data-role` of its element. */
 export type DisplayRole = 'user' | 'assistant' | 'thinking' | 'tool-call' | 'tool-result' | 'system';
@@ -92,6 +94,12 @@ export class Transcript {
   private readonly permissionTitles = new Map<string, string>();
 
   private latestApprovals: Approvals | undefined;
+  private latestRateLimit: RateLimit | undefined;
+
+  /** The provider's usage window as last reported (`rate_limit` events), for the pane header. */
+  get rateLimit(): RateLimit | undefined {
+    return this.latestRateLimit;
+  }
 
   /** How the session's tools are approved, from its latest `init` that said (undefined: not known yet). */
   get approvals(): Approvals | undefined {
@@ -195,6 +203,12 @@ export class Transcript {
         // No display message; the pane header shows how tools are approved.
         const changed = ev.approvals !== undefined && JSON.stringify(ev.approvals) !== JSON.stringify(this.latestApprovals);
         if (ev.approvals) this.latestApprovals = ev.approvals;
+        return changed;
+      }
+      case 'rate_limit': {
+        // No display message; the pane header shows the latest.
+        const changed = JSON.stringify(ev) !== JSON.stringify(this.latestRateLimit);
+        this.latestRateLimit = ev;
         return changed;
       }
       default:

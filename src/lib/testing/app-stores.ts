@@ -12,6 +12,7 @@ import { createSessionStore } from '../stores/sessions.svelte';
 import { createSettingsStore } from '../stores/settings.svelte';
 import { createThemeStore } from '../stores/theme.svelte';
 import { createToastStore } from '../stores/toasts.svelte';
+import { createUsageStore } from '../stores/usage.svelte';
 import { createFakeRpc } from './fake-rpc';
 
 /** Builds the stores the app would, plus the `context` map `render` takes. */
@@ -38,6 +39,6 @@ export function createTestStores() {
   commands.openSearch = () => search.show();
   const theme = createThemeStore({ preference: () => settings.values.theme, darkScheme: null });
   const queue = createPromptQueueStore({ rpc: rpc.client });
-  const stores: AppStores = { toasts, projects, sessions, providers, settings, history, search, os, clock, commands, theme, queue };
+  const stores: AppStores = { toasts, projects, sessions, providers, settings, history, search, os, clock, commands, theme, queue, usage: createUsageStore({ rpc: rpc.client }) };
   return { clock, rpc, stores, context: new Map<unknown, unknown>([[APP_STORES, stores]]) };
 }

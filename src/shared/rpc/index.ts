@@ -18,10 +18,12 @@ import { queueEvents, queueRequests } from './queue';
 import { searchRequests } from './search';
 import { sessionEvents, sessionRequests } from './session';
 import { settingsRequests } from './settings';
+import { usageRequests } from './usage';
 
 export const requestSchemas = {
   ...projectsRequests, ...agentRequests, ...sessionRequests, ...settingsRequests, ...providersRequests, ...providersLoginRequests, ...appRequests, ...searchRequests,
   ...queueRequests,
+  ...usageRequests,
 };
 export const eventSchemas = { ...agentEvents, ...sessionEvents, ...providersLoginEvents, ...queueEvents };
 
