@@ -11,6 +11,9 @@ import { createProjects } from './projects';
 import { createSessionManager, type Logger, type Publish, type SpawnSidecar } from './session-manager';
 import { createStore } from './store';
 import { reapOrphans } from './supervisor';
+import { createConflictWarnings } from './write-conflicts';
+import { createWorktreeTable } from './worktree-table';
+import { createWorktrees, type Worktrees } from './worktrees';
 
 export type CoreDeps = {
   /** Folder of corral.db; `':memory:'` keeps the database in memory (tests). */
@@ -25,16 +28,37 @@ export type CoreDeps = {
   stopGraceMs?: number;
   /** CPU ticks of a process group, for zombie detection (default: /proc). */
   cpuTicks?: (pgid: number) => number | null;
+  /** Folder for session worktrees (default `<dataDir>/worktrees`; none with an in-memory database). */
+  worktreesDir?: string;
 };
 
 /** Opens the database, marks sessions the last run left running as interrupted, and wires the services. */
 export function createCore(deps: CoreDeps) {
   const store = createStore(deps.dataDir === ':memory:' ? ':memory:' : join(deps.dataDir, 'corral.db'));
   reapOrphans(store, deps.log);
-  const sessions = createSessionManager({ ...deps, store });
+  // Worktrees and conflict warnings hook into sessions, which the worktree service in turn drives.
+  let worktrees: Worktrees | null = null;
+  const conflicts = createConflictWarnings({
+    admit: (id, event) => sessions.note(id, event),
+    projectOf: (id) => store.sessions.get(id)?.projectId,
+    isolated: (id) => worktrees?.isolated(id) ?? false,
+    publish: (payload) => deps.publish('worktree.conflict', payload),
+  });
+  const sessions = createSessionManager({
+    ...deps, store,
+    hooks: {
+      event: (s, e) => conflicts.note(s, e),
+      exited: (id) => conflicts.ended(id),
+      purgeable: (projectId, ids) => worktrees?.purgeable(projectId, ids) ?? Promise.resolve(ids),
+    },
+  });
+  worktrees = createWorktrees({
+    store, table: createWorktreeTable(store.db), sessions, clock: deps.clock, publish: deps.publish, log: deps.log,
+    root: deps.worktreesDir ?? (deps.dataDir === ':memory:' ? null : join(deps.dataDir, 'worktrees')),
+  });
   const interrupted = sessions.markInterrupted();
   if (interrupted) deps.log.info(`${interrupted} session(s) were running when Corral last stopped; marked interrupted`);
-  const projects = createProjects(store, sessions, deps.clock);
+  const projects = createProjects(store, sessions, deps.clock, worktrees);
   const logins = createLoginRunner({
     publish: (update) => deps.publish('providers.login', update),
     env: deps.baseEnv,
@@ -48,6 +72,8 @@ export function createCore(deps: CoreDeps) {
     store,
     sessions,
     projects,
+    /** Sessions in their own git worktrees. */
+    worktrees,
     /** Provider login flows Corral runs for the user. */
     logins,
     /** Stores an already-validated setting and applies it at once. */

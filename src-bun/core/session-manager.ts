@@ -5,7 +5,7 @@
  * never imports Electrobun or Bun.serve. Event ingestion (seqIds, the
  * unacknowledged buffer) lives in session-ingest.ts.
  */
-import type { StatusReason } from '../../src/shared/events';
+import type { AgentEvent, StatusReason } from '../../src/shared/events';
 import type { SessionSnapshot } from '../../src/shared/rpc/session';
 import type { ProviderId, SessionOptions } from '../../src/shared/providers';
 import type { Clock } from '../../src/shared/clock';
@@ -19,6 +19,7 @@ import { sessionsToPurge } from './retention';
 import { createSessionSync } from './session-sync';
 import { startReaper, watchForZombie } from './supervisor';
 import { noteTurnEvent, recoverAfterCrash } from './crash-recovery';
+import type { SessionHooks } from './session-hooks';
 
 export type { Logger, Publish } from './session-ingest';
 export type SpawnSidecar = (env: Record<string, string>, cb: SidecarCallbacks) => SidecarHandle;
@@ -38,7 +39,10 @@ export type SessionManagerDeps = {
   stopGraceMs?: number;
   /** CPU ticks used by a process group (for zombie detection); defaults to /proc. */
   cpuTicks?: (pgid: number) => number | null;
+  /** Features layered on sessions (worktrees, conflict warnings): see {@link SessionHooks}. */
+  hooks?: SessionHooks;
 };
+
 
 type Result = { ok: true } | { ok: false; error: string };
 
@@ -92,7 +96,7 @@ export function createSessionManager(deps: SessionManagerDeps) {
       baseEnv: deps.baseEnv, resumeId: s.record.providerSessionId,
     });
     const handle = deps.spawn(config.env, {
-      event: (e) => { noteTurnEvent(s, e); ingest.onEvent(s, e); },
+      event: (e) => { noteTurnEvent(s, e); ingest.onEvent(s, e); deps.hooks?.event?.(s.record, e); },
       badLine: (reason, head) => log.warn(`session ${s.record.id}: dropped sidecar line (${reason}): ${head}`),
       exit: (exit) => onExit(s, handle, exit),
     });
@@ -123,6 +127,7 @@ export function createSessionManager(deps: SessionManagerDeps) {
     s.watch?.cancel();
     s.watch = null;
     store.sessions.update(s.record.id, { sidecarPid: null, sidecarStartTicks: null });
+    deps.hooks?.exited?.(s.record.id);
     sendOutbox(s);
     if (s.stopping || !isLive(s)) return;
     recoverAfterCrash(s, exit, {
@@ -209,7 +214,8 @@ export function createSessionManager(deps: SessionManagerDeps) {
 
   /** Applies retention to a project in the database and forgets purged sessions; tells the UI which went. */
   async function applyRetention(projectId: string): Promise<void> {
-    const ids = sessionsToPurge(store.sessions.ofProject(projectId), clock.now(), settings());
+    const candidates = sessionsToPurge(store.sessions.ofProject(projectId), clock.now(), settings());
+    const ids = candidates.length && deps.hooks?.purgeable ? await deps.hooks.purgeable(projectId, candidates) : candidates;
     if (ids.length === 0) return;
     // Purged sessions that still hold an idle sidecar are closed first; none of them is mid-turn.
     await Promise.all(ids.map((id) => live.get(id)).filter((s): s is Live => !!s?.sidecar).map((s) => takeDown(s, () => {})));
@@ -240,8 +246,12 @@ export function createSessionManager(deps: SessionManagerDeps) {
   let reaper = startReaper(clock, () => settings().session_reap_interval_ms, reapIdle);
 
   return {
-    /** Starts a new session with its first prompt. Refusals come back as `{ok:false, error}`, never thrown. */
-    start(p: { projectId: string; provider: ProviderId; prompt: string; options?: SessionOptions }): { ok: true; sessionId: string } | { ok: false; error: string } {
+    /**
+     * Starts a new session with its first prompt. Refusals come back as `{ok:false, error}`, never thrown.
+     * `isolated` (from worktrees.ts) gives the session's id and its worktree as the cwd, made beforehand.
+     */
+    start(p: { projectId: string; provider: ProviderId; prompt: string; options?: SessionOptions; isolated?: { sessionId: string; cwd: string } }):
+      { ok: true; sessionId: string } | { ok: false; error: string } {
       if (!accepting) return { ok: false, error: 'Corral is shutting down; no new sessions are started' };
       const project = store.projects.get(p.projectId);
       if (!project) return { ok: false, error: `Unknown project ${p.projectId}` };
@@ -251,7 +261,7 @@ export function createSessionManager(deps: SessionManagerDeps) {
       const current = settings();
       let cwd: string;
       try {
-        cwd = resolveSessionCwd(project.path, p.options?.cwd ?? (current.default_cwd || undefined));
+        cwd = p.isolated?.cwd ?? resolveSessionCwd(project.path, p.options?.cwd ?? (current.default_cwd || undefined));
       } catch (e) {
         if (e instanceof PathError) return { ok: false, error: e.message };
         throw e;
@@ -261,7 +271,7 @@ export function createSessionManager(deps: SessionManagerDeps) {
       const options = resolveOptions(p.provider, p.options, current);
       const now = clock.now();
       const s = newLive({
-        id: crypto.randomUUID(), projectId: project.id, provider: p.provider, status: 'starting', reason: null, error: null,
+        id: p.isolated?.sessionId ?? crypto.randomUUID(), projectId: project.id, provider: p.provider, status: 'starting', reason: null, error: null,
         providerSessionId: null, model: options.model ?? null, costUsd: null, inputTokens: 0, outputTokens: 0,
         createdAt: now, updatedAt: now, cwd, optionsJson: JSON.stringify(options), sidecarPid: null, sidecarStartTicks: null,
       }, options, 0);
@@ -307,6 +317,12 @@ export function createSessionManager(deps: SessionManagerDeps) {
         if (wasLive) setStatus(s, 'done', 'stopped');
       });
       return { ok: true };
+    },
+
+    /** Adds a note (e.g. a conflict warning) to a session's transcript, if the session is held in memory. */
+    note(sessionId: string, event: AgentEvent): void {
+      const s = live.get(sessionId);
+      if (s) admit(s, event);
     },
 
     /** Sends the user's choice for a permission request (and its optional message) to the agent. */

@@ -8,6 +8,7 @@ import { providersHandlers } from './providers';
 import { searchHandlers } from './search';
 import { sessionHandlers } from './session';
 import { settingsHandlers } from './settings';
+import { worktreeHandlers } from './worktree';
 
 /** Host services an entry may provide; the web mode provides none. */
 export type HostServices = { notify?: Notifier; info?: HostInfo };
@@ -21,4 +22,5 @@ export const createHandlers = (core: Core, host: HostServices = {}): Handlers =>
   ...providersHandlers(core),
   ...appHandlers(host.notify, host.info),
   ...searchHandlers(core),
+  ...worktreeHandlers(core),
 });

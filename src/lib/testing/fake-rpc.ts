@@ -15,7 +15,7 @@ export interface RecordedCall {
 
 const defaults: HandlerTable = {
   'projects.list': () => [],
-  'projects.remove': () => ({ ok: true }),
+  'projects.remove': () => ({ ok: true, keptWorktrees: [] }),
   'providers.list': () => [],
   'agent.start': () => ({ ok: true, sessionId: 's1' }),
   'agent.prompt': () => ({ ok: true }),

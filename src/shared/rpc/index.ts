@@ -17,11 +17,13 @@ import { providersLoginEvents, providersLoginRequests } from './providers-login'
 import { searchRequests } from './search';
 import { sessionEvents, sessionRequests } from './session';
 import { settingsRequests } from './settings';
+import { worktreeEvents, worktreeRequests } from './worktree';
 
 export const requestSchemas = {
   ...projectsRequests, ...agentRequests, ...sessionRequests, ...settingsRequests, ...providersRequests, ...providersLoginRequests, ...appRequests, ...searchRequests,
+  ...worktreeRequests,
 };
-export const eventSchemas = { ...agentEvents, ...sessionEvents, ...providersLoginEvents };
+export const eventSchemas = { ...agentEvents, ...sessionEvents, ...providersLoginEvents, ...worktreeEvents };
 
 export type RequestName = keyof typeof requestSchemas;
 export type EventName = keyof typeof eventSchemas;
