@@ -14,6 +14,7 @@ import type { SessionStore } from './stores/sessions.svelte';
 import type { SettingsStore } from './stores/settings.svelte';
 import type { ThemeStore } from './stores/theme.svelte';
 import type { ToastStore } from './stores/toasts.svelte';
+import type { WorktreeStore } from './stores/worktrees.svelte';
 
 /** Everything the components reach through context. */
 export interface AppStores {
@@ -33,6 +34,8 @@ export interface AppStores {
   commands: CommandRegistry;
   /** Light, dark or the system's theme, from Settings. */
   theme: ThemeStore;
+  /** Sessions in their own git worktrees: branch, changes, Merge, Discard. */
+  worktrees: WorktreeStore;
 }
 
 /** The one context key; its value is {@link AppStores}. */

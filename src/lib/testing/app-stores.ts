@@ -11,6 +11,7 @@ import { createSessionStore } from '../stores/sessions.svelte';
 import { createSettingsStore } from '../stores/settings.svelte';
 import { createThemeStore } from '../stores/theme.svelte';
 import { createToastStore } from '../stores/toasts.svelte';
+import { createWorktreeStore } from '../stores/worktrees.svelte';
 import { createFakeRpc } from './fake-rpc';
 
 /** Builds the stores the app would, plus the `context` map `render` takes. */
@@ -36,6 +37,7 @@ export function createTestStores() {
   const commands = createCommandRegistry({ mac: false });
   commands.openSearch = () => search.show();
   const theme = createThemeStore({ preference: () => settings.values.theme, darkScheme: null });
-  const stores: AppStores = { toasts, projects, sessions, providers, settings, history, search, os, clock, commands, theme };
+  const worktrees = createWorktreeStore({ rpc: rpc.client, notify: toasts.notify, projectName: (id) => projects.get(id)?.name });
+  const stores: AppStores = { toasts, projects, sessions, providers, settings, history, search, os, clock, commands, theme, worktrees };
   return { clock, rpc, stores, context: new Map<unknown, unknown>([[APP_STORES, stores]]) };
 }

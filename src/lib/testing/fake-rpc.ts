@@ -32,6 +32,9 @@ const defaults: HandlerTable = {
   'app.notify': () => ({ ok: false }),
   'app.info': () => ({ mode: 'web' as const, notifications: { available: true } }),
   'search.query': () => ({ hits: [], more: false }),
+  'worktree.available': () => ({ available: false, reason: 'not a git repository' }),
+  'worktree.info': () => ({ worktree: null }),
+  'worktree.unsaved': () => ({ worktrees: [] }),
 };
 
 /** Creates the fake; `handlers` override the defaults per method. */
