@@ -43,7 +43,6 @@ export type SessionManagerDeps = {
   hooks?: SessionHooks;
 };
 
-
 type Result = { ok: true } | { ok: false; error: string };
 
 /** The refusal of a prompt sent while the session's turn runs (or another prompt is being started). */
@@ -246,10 +245,7 @@ export function createSessionManager(deps: SessionManagerDeps) {
   let reaper = startReaper(clock, () => settings().session_reap_interval_ms, reapIdle);
 
   return {
-    /**
-     * Starts a new session with its first prompt. Refusals come back as `{ok:false, error}`, never thrown.
-     * `isolated` (from worktrees.ts) gives the session's id and its worktree as the cwd, made beforehand.
-     */
+    /** Starts a new session with its first prompt; refusals are `{ok:false, error}`, never thrown. `isolated`: id and worktree cwd made beforehand (worktrees.ts). */
     start(p: { projectId: string; provider: ProviderId; prompt: string; options?: SessionOptions; isolated?: { sessionId: string; cwd: string } }):
       { ok: true; sessionId: string } | { ok: false; error: string } {
       if (!accepting) return { ok: false, error: 'Corral is shutting down; no new sessions are started' };
@@ -320,10 +316,7 @@ export function createSessionManager(deps: SessionManagerDeps) {
     },
 
     /** Adds a note (e.g. a conflict warning) to a session's transcript, if the session is held in memory. */
-    note(sessionId: string, event: AgentEvent): void {
-      const s = live.get(sessionId);
-      if (s) admit(s, event);
-    },
+    note(sessionId: string, event: AgentEvent): void { const s = live.get(sessionId); if (s) admit(s, event); },
 
     /** Sends the user's choice for a permission request (and its optional message) to the agent. */
     answerPermission(sessionId: string, requestId: string, optionId: string, message?: string): Result {
