@@ -167,4 +167,29 @@ describe('worktrees per session', () => {
     expect(existsSync(b.wt.path)).toBe(false);
     expect(await branches(second.projectDir)).toEqual(['main']);
   });
+
+  it('warns both sessions when two running turns in one checkout write the same file; an isolated session is never warned', async () => {
+    const { h, project, projectDir, isolated } = await setup();
+    mkdirSync(join(projectDir, 'sub'));
+    writeFileSync(join(projectDir, 'sub', 'shared.ts'), 'export {};\n');
+    await git(projectDir, ['add', '.']);
+    await git(projectDir, ['commit', '--quiet', '-m', 'sub']);
+    const inner = h.core.projects.add(join(projectDir, 'sub'));
+    const tool = (sessionId: string) => h.waitFor((p) => p.event === 'agent.message' && p.payload.sessionId === sessionId && p.payload.messages.some((m) => m.event.type === 'tool_result'));
+    const outer = h.core.sessions.start({ projectId: project.id, provider: 'claude', prompt: 'write-hang sub/shared.ts from the outer project' });
+    if (!outer.ok) throw new Error(outer.error);
+    await tool(outer.sessionId);
+    const own = await isolated('write sub/shared.ts in a worktree');
+    const sub = h.core.sessions.start({ projectId: inner.id, provider: 'codex', prompt: 'write-hang shared.ts from the sub project' });
+    if (!sub.ok) throw new Error(sub.error);
+    const warned = await h.waitFor((p) => p.event === 'worktree.conflict');
+    const path = join(projectDir, 'sub', 'shared.ts');
+    expect(warned.payload).toEqual({ projectIds: [inner.id, project.id], sessionIds: [sub.sessionId, outer.sessionId], path });
+    const warnings = (id: string) => h.messages(id).filter((m) => m.event.type === 'error').map((m) => (m.event.type === 'error' ? m.event.message : ''));
+    await h.waitFor(() => warnings(outer.sessionId).length > 0);
+    expect(warnings(outer.sessionId)).toEqual([expect.stringContaining(`session ${sub.sessionId.slice(0, 8)} also wrote ${path} while both were running in the same checkout`)]);
+    expect(warnings(sub.sessionId)).toEqual([expect.stringContaining(`session ${outer.sessionId.slice(0, 8)} also wrote ${path}`)]);
+    expect(warnings(own.sessionId)).toEqual([]);
+    await Promise.all([h.core.sessions.stop(outer.sessionId), h.core.sessions.stop(sub.sessionId)]);
+  });
 });

@@ -16,6 +16,7 @@
  *   env <KEY>     replies with the value of KEY in its environment
  *   fuzz <N> <S>  N lines, seed S: valid texts (ids v0, v1, …) among random, truncated, mutated, unknown and oversized lines
  *   write F T     a Write tool call that writes text T to file F (relative to the session's cwd), its result, done
+ *   write-hang F T  the same write, then the turn stays running (for stop)
  *   burst <N>     N completed tool calls (a tool_call and its tool_result each, ids b0, b1, …) in one write, then done
  */
 import { dlopen, FFIType } from 'bun:ffi';
@@ -65,12 +66,13 @@ await readLines(Bun.stdin.stream(), {
         out({ type: 'cost', costUsd: 0.0025 * turn, inputTokens: 100 * turn, outputTokens: 20 * turn });
         out({ type: 'status', status: 'done', reason: 'completed' });
         return;
-      case 'write': {
+      case 'write':
+      case 'write-hang': {
         const path = join(cwd, rest[0]);
         out({ type: 'tool_call', id: `w${turn}`, name: 'Write', input: { file_path: path, content: rest.slice(1).join(' ') }, path });
         writeFileSync(path, `${rest.slice(1).join(' ')}\n`);
         out({ type: 'tool_result', id: `w${turn}`, output: `wrote ${path}`, isError: false });
-        out({ type: 'status', status: 'done', reason: 'completed' });
+        if (word === 'write') out({ type: 'status', status: 'done', reason: 'completed' });
         return;
       }
       case 'sidecar-cost':
