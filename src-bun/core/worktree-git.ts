@@ -129,7 +129,7 @@ export async function mergeWorktree(projectDir: string, wt: CreatedWorktree): Pr
     await git(wt.path, ['update-ref', '-m', 'corral: commit session work', `refs/heads/${wt.branch}`, commit, head]);
     await git(wt.path, ['reset', '--quiet']); // the index follows the new HEAD; the files already match it
   }
-  const files = nulFields(await git(projectDir, ['diff', '--name-only', '-z', wt.baseBranch, wt.branch]));
+  const files = nulFields(await git(projectDir, ['diff', '--name-only', '-z', `${wt.baseBranch}...${wt.branch}`]));
   const merged = await gitRaw(projectDir, ['merge', '--no-ff', '--no-edit', '-m', `Merge ${wt.branch} (Corral session)`, wt.branch]);
   if (merged.exitCode !== 0) {
     // Something changed the folder since the check: undo the half merge.

@@ -65,12 +65,16 @@ describe('worktrees per session', () => {
   it('Merge commits the session’s work on its branch and merges it into the base branch of the project folder', async () => {
     const { projectDir, isolated, rpc, ctx } = await setup();
     const { sessionId, wt } = await isolated('write hello.txt merged text');
+    // main moved on meanwhile, in another file: that is not the session's to report.
+    writeFileSync(join(projectDir, 'README.md'), '# demo, edited on main\n');
+    await git(projectDir, ['commit', '--quiet', '-am', 'main moves on']);
     const before = await head(projectDir);
     const res = await rpc['worktree.merge']({ sessionId }, ctx);
     if (!res.ok) throw new Error(res.error);
     expect(res.files).toEqual(['hello.txt']);
     expect(res.worktree.state).toBe('merged');
     expect(readFileSync(join(projectDir, 'hello.txt'), 'utf8')).toBe('merged text\n');
+    expect(readFileSync(join(projectDir, 'README.md'), 'utf8')).toBe('# demo, edited on main\n');
     expect(await head(projectDir)).toBe(res.mergeCommit);
     // A real merge commit: the old main and the session's branch are its parents.
     expect((await git(projectDir, ['rev-list', '--parents', '-n1', 'HEAD'])).trim().split(' ').slice(1)).toEqual([before, await head(wt.path)]);
