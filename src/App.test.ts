@@ -43,7 +43,7 @@ describe('App', () => {
   it('lists projects, restores each last session, and shows the selected pane', async () => {
     const { rpc } = await boot();
     const nav = screen.getByRole('navigation', { name: 'Projects' });
-    expect(within(nav).getAllByRole('button').map((b) => b.textContent?.trim())).toEqual(['alpha', 'beta']);
+    expect(within(nav).getAllByRole('button').map((b) => b.getAttribute('aria-label') ?? b.textContent?.trim())).toEqual(['alpha', 'Remove project alpha', 'beta', 'Remove project beta']);
     expect(rpc.callsOf('session.load').map((c) => c.projectId).sort()).toEqual(['p1', 'p2']);
 
     expectShownPane('alpha');
@@ -81,7 +81,7 @@ describe('App', () => {
     flushSync();
     expect(rpc.callsOf('projects.add')).toEqual([{ path: '/work/gamma' }]);
     const nav = screen.getByRole('navigation', { name: 'Projects' });
-    expect(within(nav).getAllByRole('button').map((b) => b.textContent?.trim())).toEqual(['gamma']);
+    expect(within(nav).getAllByRole('button').map((b) => b.getAttribute('aria-label') ?? b.textContent?.trim())).toEqual(['gamma', 'Remove project gamma']);
     expectShownPane('gamma');
     expect(screen.queryByRole('textbox', { name: 'Project path' })).toBeNull();
   });

@@ -13,6 +13,9 @@ import { createPromptQueueStore } from './prompt-queue-store';
 import { createSessionManager, type Logger, type Publish, type SpawnSidecar } from './session-manager';
 import { createStore } from './store';
 import { reapOrphans } from './supervisor';
+import { createConflictWarnings } from './write-conflicts';
+import { createWorktreeTable } from './worktree-table';
+import { createWorktrees, type Worktrees } from './worktrees';
 
 export type CoreDeps = {
   /** Folder of corral.db; `':memory:'` keeps the database in memory (tests). */
@@ -27,6 +30,8 @@ export type CoreDeps = {
   stopGraceMs?: number;
   /** CPU ticks of a process group, for zombie detection (default: /proc). */
   cpuTicks?: (pgid: number) => number | null;
+  /** Folder for session worktrees (default `<dataDir>/worktrees`; none with an in-memory database). */
+  worktreesDir?: string;
 };
 
 /** Opens the database, marks sessions the last run left running as interrupted, and wires the services. */
@@ -39,7 +44,26 @@ export function createCore(deps: CoreDeps) {
     deps.publish(event, payload);
     if (event === 'agent.status') queue?.onStatus(payload as Parameters<PromptQueue['onStatus']>[0]);
   };
-  const sessions = createSessionManager({ ...deps, publish, store });
+  // Worktrees and conflict warnings hook into sessions, which the worktree service in turn drives.
+  let worktrees: Worktrees | null = null;
+  const conflicts = createConflictWarnings({
+    admit: (id, event) => sessions.note(id, event),
+    projectOf: (id) => store.sessions.get(id)?.projectId,
+    isolated: (id) => worktrees?.isolated(id) ?? false,
+    publish: (payload) => deps.publish('worktree.conflict', payload),
+  });
+  const sessions = createSessionManager({
+    ...deps, publish, store,
+    hooks: {
+      event: (s, e) => conflicts.note(s, e),
+      exited: (id) => conflicts.ended(id),
+      purgeable: (projectId, ids) => worktrees?.purgeable(projectId, ids) ?? Promise.resolve(ids),
+    },
+  });
+  worktrees = createWorktrees({
+    store, table: createWorktreeTable(store.db), sessions, clock: deps.clock, publish: deps.publish, log: deps.log,
+    root: deps.worktreesDir ?? (deps.dataDir === ':memory:' ? null : join(deps.dataDir, 'worktrees')),
+  });
   const interrupted = sessions.markInterrupted();
   if (interrupted) deps.log.info(`${interrupted} session(s) were running when Corral last stopped; marked interrupted`);
   queue = createPromptQueue({
@@ -49,7 +73,7 @@ export function createCore(deps: CoreDeps) {
   });
   const held = queue.recoverAfterRestart();
   if (held) deps.log.info(`${held} queued prompt(s) never went out before Corral last stopped; held as unsent`);
-  const projects = createProjects(store, sessions, deps.clock);
+  const projects = createProjects(store, sessions, deps.clock, worktrees);
   const logins = createLoginRunner({
     publish: (update) => deps.publish('providers.login', update),
     env: deps.baseEnv,
@@ -65,6 +89,8 @@ export function createCore(deps: CoreDeps) {
     projects,
     /** Prompts queued on each session while its turn runs, and Steer. */
     queue,
+    /** Sessions in their own git worktrees. */
+    worktrees,
     /** Provider login flows Corral runs for the user. */
     logins,
     /** The Usage view's figures (usage.summary) as of the main process's clock. */

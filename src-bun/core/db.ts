@@ -65,6 +65,19 @@ export const MIGRATIONS: readonly Migration[] = [
     db.run(USAGE_SCHEMA);
     backfillUsage(db);
   },
+  // Git worktrees per session (src-bun/core/worktrees.ts). No foreign keys: a row outlives its session
+  // and project until the worktree on disk is removed, so nothing on disk is ever forgotten.
+  `CREATE TABLE worktrees (
+     session_id TEXT PRIMARY KEY,
+     project_id TEXT NOT NULL,
+     path TEXT NOT NULL,
+     branch TEXT NOT NULL,
+     base_branch TEXT,
+     base_commit TEXT NOT NULL,
+     state TEXT NOT NULL,
+     created_at INTEGER NOT NULL
+   );
+   CREATE INDEX worktrees_by_project ON worktrees(project_id);`,
 ];
 
 /**

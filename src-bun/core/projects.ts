@@ -5,8 +5,9 @@ import type { Clock } from '../../src/shared/clock';
 import { PathError, resolveProjectDir } from './project-paths';
 import type { SessionManager } from './session-manager';
 import type { Store } from './store';
+import type { Worktrees } from './worktrees';
 
-export function createProjects(store: Store, sessions: SessionManager, clock: Clock) {
+export function createProjects(store: Store, sessions: SessionManager, clock: Clock, worktrees: Worktrees) {
   return {
     list: (): Project[] => store.projects.list(),
     /** Adds a folder; throws {@link PathError} when it is missing, not a directory, or already added. */
@@ -18,10 +19,14 @@ export function createProjects(store: Store, sessions: SessionManager, clock: Cl
       store.projects.insert(project);
       return project;
     },
-    /** Stops the project's sessions, then deletes it with its transcripts. */
-    async remove(projectId: string): Promise<{ ok: boolean }> {
+    /**
+     * Stops the project's sessions, removes their worktrees, then deletes the project with its transcripts.
+     * Worktrees with unsaved work are deleted only with `deleteUnsavedWorktrees`; otherwise they stay on disk, listed in `keptWorktrees`.
+     */
+    async remove(projectId: string, deleteUnsavedWorktrees = false): Promise<{ ok: boolean; keptWorktrees: { path: string; branch: string }[] }> {
       await sessions.stopProject(projectId);
-      return { ok: store.projects.remove(projectId) };
+      const keptWorktrees = await worktrees.removeProject(projectId, deleteUnsavedWorktrees);
+      return { ok: store.projects.remove(projectId), keptWorktrees };
     },
   };
 }

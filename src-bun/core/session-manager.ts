@@ -5,7 +5,7 @@
  * never imports Electrobun or Bun.serve. Event ingestion (seqIds, the
  * unacknowledged buffer) lives in session-ingest.ts.
  */
-import type { StatusReason } from '../../src/shared/events';
+import type { AgentEvent, StatusReason } from '../../src/shared/events';
 import type { SessionSnapshot } from '../../src/shared/rpc/session';
 import type { ProviderId, SessionOptions } from '../../src/shared/providers';
 import type { Clock } from '../../src/shared/clock';
@@ -20,6 +20,7 @@ import { createSessionSync } from './session-sync';
 import { startReaper, watchForZombie } from './supervisor';
 import { noteTurnEvent, recoverAfterCrash } from './crash-recovery';
 import { createBudgetGuard } from './budget';
+import type { SessionHooks } from './session-hooks';
 
 export type { Logger, Publish } from './session-ingest';
 export type SpawnSidecar = (env: Record<string, string>, cb: SidecarCallbacks) => SidecarHandle;
@@ -39,6 +40,8 @@ export type SessionManagerDeps = {
   stopGraceMs?: number;
   /** CPU ticks used by a process group (for zombie detection); defaults to /proc. */
   cpuTicks?: (pgid: number) => number | null;
+  /** Features layered on sessions (worktrees, conflict warnings): see {@link SessionHooks}. */
+  hooks?: SessionHooks;
 };
 
 type Result = { ok: true } | { ok: false; error: string };
@@ -94,7 +97,13 @@ export function createSessionManager(deps: SessionManagerDeps) {
       baseEnv: deps.baseEnv, resumeId: s.record.providerSessionId,
     });
     const handle = deps.spawn(config.env, {
-      event: (e) => { noteTurnEvent(s, e); const before = s.record; ingest.onEvent(s, e); if (e.type === 'cost') budget.afterCost(s, before); },
+      event: (e) => {
+        noteTurnEvent(s, e);
+        const before = s.record;
+        ingest.onEvent(s, e);
+        if (e.type === 'cost') budget.afterCost(s, before);
+        deps.hooks?.event?.(s.record, e);
+      },
       badLine: (reason, head) => log.warn(`session ${s.record.id}: dropped sidecar line (${reason}): ${head}`),
       exit: (exit) => onExit(s, handle, exit),
     });
@@ -125,6 +134,7 @@ export function createSessionManager(deps: SessionManagerDeps) {
     s.watch?.cancel();
     s.watch = null;
     store.sessions.update(s.record.id, { sidecarPid: null, sidecarStartTicks: null });
+    deps.hooks?.exited?.(s.record.id);
     sendOutbox(s);
     if (s.stopping || !isLive(s)) return;
     recoverAfterCrash(s, exit, {
@@ -211,7 +221,8 @@ export function createSessionManager(deps: SessionManagerDeps) {
 
   /** Applies retention to a project in the database and forgets purged sessions; tells the UI which went. */
   async function applyRetention(projectId: string): Promise<void> {
-    const ids = sessionsToPurge(store.sessions.ofProject(projectId), clock.now(), settings());
+    const candidates = sessionsToPurge(store.sessions.ofProject(projectId), clock.now(), settings());
+    const ids = candidates.length && deps.hooks?.purgeable ? await deps.hooks.purgeable(projectId, candidates) : candidates;
     if (ids.length === 0) return;
     // Purged sessions that still hold an idle sidecar are closed first; none of them is mid-turn.
     await Promise.all(ids.map((id) => live.get(id)).filter((s): s is Live => !!s?.sidecar).map((s) => takeDown(s, () => {})));
@@ -242,8 +253,9 @@ export function createSessionManager(deps: SessionManagerDeps) {
   let reaper = startReaper(clock, () => settings().session_reap_interval_ms, reapIdle);
 
   return {
-    /** Starts a new session with its first prompt. Refusals come back as `{ok:false, error}`, never thrown. */
-    start(p: { projectId: string; provider: ProviderId; prompt: string; options?: SessionOptions }): { ok: true; sessionId: string } | { ok: false; error: string } {
+    /** Starts a new session with its first prompt; refusals are `{ok:false, error}`, never thrown. `isolated`: id and worktree cwd made beforehand (worktrees.ts). */
+    start(p: { projectId: string; provider: ProviderId; prompt: string; options?: SessionOptions; isolated?: { sessionId: string; cwd: string } }):
+      { ok: true; sessionId: string } | { ok: false; error: string } {
       if (!accepting) return { ok: false, error: 'Corral is shutting down; no new sessions are started' };
       const project = store.projects.get(p.projectId);
       if (!project) return { ok: false, error: `Unknown project ${p.projectId}` };
@@ -253,7 +265,7 @@ export function createSessionManager(deps: SessionManagerDeps) {
       const current = settings();
       let cwd: string;
       try {
-        cwd = resolveSessionCwd(project.path, p.options?.cwd ?? (current.default_cwd || undefined));
+        cwd = p.isolated?.cwd ?? resolveSessionCwd(project.path, p.options?.cwd ?? (current.default_cwd || undefined));
       } catch (e) {
         if (e instanceof PathError) return { ok: false, error: e.message };
         throw e;
@@ -263,7 +275,7 @@ export function createSessionManager(deps: SessionManagerDeps) {
       const options = resolveOptions(p.provider, p.options, current);
       const now = clock.now();
       const s = newLive({
-        id: crypto.randomUUID(), projectId: project.id, provider: p.provider, status: 'starting', reason: null, error: null,
+        id: p.isolated?.sessionId ?? crypto.randomUUID(), projectId: project.id, provider: p.provider, status: 'starting', reason: null, error: null,
         providerSessionId: null, model: options.model ?? null, costUsd: null, inputTokens: 0, outputTokens: 0,
         createdAt: now, updatedAt: now, cwd, optionsJson: JSON.stringify(options), sidecarPid: null, sidecarStartTicks: null,
       }, options, 0);
@@ -315,6 +327,9 @@ export function createSessionManager(deps: SessionManagerDeps) {
       });
       return { ok: true };
     },
+
+    /** Adds a note (e.g. a conflict warning) to a session's transcript, if the session is held in memory. */
+    note(sessionId: string, event: AgentEvent): void { const s = live.get(sessionId); if (s) admit(s, event); },
 
     /** Sends the user's choice for a permission request (and its optional message) to the agent. */
     answerPermission(sessionId: string, requestId: string, optionId: string, message?: string): Result {

@@ -10,6 +10,7 @@ import { searchHandlers } from './search';
 import { sessionHandlers } from './session';
 import { settingsHandlers } from './settings';
 import { usageHandlers } from './usage';
+import { worktreeHandlers } from './worktree';
 
 /** Host services an entry may provide; the web mode provides none. */
 export type HostServices = { notify?: Notifier; info?: HostInfo };
@@ -25,4 +26,5 @@ export const createHandlers = (core: Core, host: HostServices = {}): Handlers =>
   ...searchHandlers(core),
   ...queueHandlers(core),
   ...usageHandlers(core),
+  ...worktreeHandlers(core),
 });

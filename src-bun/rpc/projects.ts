@@ -5,5 +5,5 @@ import type { Handlers } from '../../src/shared/rpc';
 export const projectsHandlers = (core: Core): Pick<Handlers, 'projects.list' | 'projects.add' | 'projects.remove'> => ({
   'projects.list': () => core.projects.list(),
   'projects.add': ({ path, name }) => core.projects.add(path, name),
-  'projects.remove': ({ projectId }) => core.projects.remove(projectId),
+  'projects.remove': ({ projectId, deleteUnsavedWorktrees }) => core.projects.remove(projectId, deleteUnsavedWorktrees),
 });

@@ -16,6 +16,7 @@ import type { SettingsStore } from './stores/settings.svelte';
 import type { ThemeStore } from './stores/theme.svelte';
 import type { ToastStore } from './stores/toasts.svelte';
 import type { UsageStore } from './stores/usage.svelte';
+import type { WorktreeStore } from './stores/worktrees.svelte';
 
 /** Everything the components reach through context. */
 export interface AppStores {
@@ -39,6 +40,8 @@ export interface AppStores {
   theme: ThemeStore;
   /** The Usage view (spend and tokens per project and provider); `usage.show()` opens it. */
   usage: UsageStore;
+  /** Sessions in their own git worktrees: branch, changes, Merge, Discard. */
+  worktrees: WorktreeStore;
 }
 
 /** The one context key; its value is {@link AppStores}. */

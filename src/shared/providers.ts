@@ -88,6 +88,8 @@ export const SessionOptionsSchema = z.object({
   sandbox: CodexSandboxSchema.optional(),
   /** Working directory; must be inside the project. Defaults to the project path. */
   cwd: z.string().min(1).max(4096).optional(),
+  /** Run the session in its own git worktree on a new branch `corral/<short id>` (the project folder must be in a git work tree). */
+  worktree: z.boolean().optional(),
 });
 /** Options of `agent.start`; unset ones fall back to settings, then provider defaults. */
 export type SessionOptions = z.infer<typeof SessionOptionsSchema>;

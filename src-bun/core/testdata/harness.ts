@@ -7,7 +7,9 @@ import { spawnSidecar } from '../sidecar-process';
 
 export type Published = { [E in EventName]: { event: E; payload: EventPayload<E> } }[EventName];
 
-export function createHarness(opts: { dataDir?: string; clients?: boolean; stopGraceMs?: number; baseEnv?: Record<string, string>; cpuTicks?: (pgid: number) => number | null } = {}) {
+export function createHarness(opts: {
+  dataDir?: string; clients?: boolean; stopGraceMs?: number; baseEnv?: Record<string, string>; cpuTicks?: (pgid: number) => number | null; worktreesDir?: string;
+} = {}) {
   const clock = createFakeClock();
   const published: Published[] = [];
   const waiters: { match: (p: Published) => boolean; resolve: (p: Published) => void }[] = [];
@@ -21,6 +23,7 @@ export function createHarness(opts: { dataDir?: string; clients?: boolean; stopG
     baseEnv: opts.baseEnv ?? (process.env as Record<string, string>),
     stopGraceMs: opts.stopGraceMs,
     cpuTicks: opts.cpuTicks,
+    worktreesDir: opts.worktreesDir,
     log: { info: (m) => logs.push(m), warn: (m) => logs.push(m), error: (m) => logs.push(m) },
     publish: (event, payload) => {
       const p = { event, payload } as Published;

@@ -16,14 +16,18 @@
  *   sidecar-cost  a turn whose cost counts only this sidecar's lifetime (scope 'sidecar')
  *   env <KEY>     replies with the value of KEY in its environment
  *   fuzz <N> <S>  N lines, seed S: valid texts (ids v0, v1, …) among random, truncated, mutated, unknown and oversized lines
+ *   write F T     a Write tool call that writes text T to file F (relative to the session's cwd), its result, done
+ *   write-hang F T  the same write, then the turn stays running (for stop)
  *   burst <N>     N completed tool calls (a tool_call and its tool_result each, ids b0, b1, …) in one write, then done
  */
 import { dlopen, FFIType } from 'bun:ffi';
 import { appendFileSync, existsSync, readdirSync, readlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { readLines } from '../../ndjson/line-reader';
 
 const out = (o: unknown) => process.stdout.write(JSON.stringify(o) + '\n');
 let resumeId: string | undefined;
+let cwd = process.cwd();
 let turn = 0;
 /** The running `slow` turn waits for an abort. */
 let slowTurn = false;
@@ -34,6 +38,7 @@ await readLines(Bun.stdin.stream(), {
     const cmd = JSON.parse(text);
     if (cmd.type === 'start') {
       resumeId = cmd.config.resumeId;
+      cwd = cmd.config.cwd;
       return;
     }
     if (cmd.type === 'abort' && slowTurn) {
@@ -69,6 +74,15 @@ await readLines(Bun.stdin.stream(), {
         out({ type: 'cost', costUsd: 0.0025 * turn, inputTokens: 100 * turn, outputTokens: 20 * turn });
         out({ type: 'status', status: 'done', reason: 'completed' });
         return;
+      case 'write':
+      case 'write-hang': {
+        const path = join(cwd, rest[0]);
+        out({ type: 'tool_call', id: `w${turn}`, name: 'Write', input: { file_path: path, content: rest.slice(1).join(' ') }, path });
+        writeFileSync(path, `${rest.slice(1).join(' ')}\n`);
+        out({ type: 'tool_result', id: `w${turn}`, output: `wrote ${path}`, isError: false });
+        if (word === 'write') out({ type: 'status', status: 'done', reason: 'completed' });
+        return;
+      }
       case 'sidecar-cost':
         out({ type: 'cost', scope: 'sidecar', costUsd: 0.001, inputTokens: 10, outputTokens: 1 });
         out({ type: 'status', status: 'done', reason: 'completed' });

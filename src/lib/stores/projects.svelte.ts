@@ -16,8 +16,11 @@ export interface ProjectsStore {
   load(): Promise<readonly Project[]>;
   /** Adds a folder; rejects with the main process's message (e.g. not a directory). Selects the new project. */
   add(path: string, name?: string): Promise<Project>;
-  /** Removes a project and its sessions on disk. */
-  remove(projectId: string): Promise<void>;
+  /**
+   * Removes a project and its sessions (the folder itself stays), and its sessions' worktrees; those with
+   * unsaved work only with `deleteUnsavedWorktrees`. Resolves with the worktrees left on disk.
+   */
+  remove(projectId: string, opts?: { deleteUnsavedWorktrees?: boolean }): Promise<{ path: string; branch: string }[]>;
   select(projectId: string): void;
   get(projectId: string): Project | undefined;
 }
@@ -57,11 +60,12 @@ export function createProjectsStore(deps: { rpc: RpcClient }): ProjectsStore {
       selectedId = project.id;
       return project;
     },
-    async remove(projectId) {
-      const res = await rpc.request('projects.remove', { projectId });
+    async remove(projectId, opts) {
+      const res = await rpc.request('projects.remove', opts?.deleteUnsavedWorktrees ? { projectId, deleteUnsavedWorktrees: true } : { projectId });
       if (!res.ok) throw new Error('The project could not be removed');
       list = list.filter((p) => p.id !== projectId);
       ensureSelection();
+      return res.keptWorktrees;
     },
     select(projectId) {
       if (list.some((p) => p.id === projectId)) selectedId = projectId;

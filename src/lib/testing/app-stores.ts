@@ -13,6 +13,7 @@ import { createSettingsStore } from '../stores/settings.svelte';
 import { createThemeStore } from '../stores/theme.svelte';
 import { createToastStore } from '../stores/toasts.svelte';
 import { createUsageStore } from '../stores/usage.svelte';
+import { createWorktreeStore } from '../stores/worktrees.svelte';
 import { createFakeRpc } from './fake-rpc';
 
 /** Builds the stores the app would, plus the `context` map `render` takes. */
@@ -39,6 +40,7 @@ export function createTestStores() {
   commands.openSearch = () => search.show();
   const theme = createThemeStore({ preference: () => settings.values.theme, darkScheme: null });
   const queue = createPromptQueueStore({ rpc: rpc.client });
-  const stores: AppStores = { toasts, projects, sessions, providers, settings, history, search, os, clock, commands, theme, queue, usage: createUsageStore({ rpc: rpc.client }) };
+  const worktrees = createWorktreeStore({ rpc: rpc.client, notify: toasts.notify, projectName: (id) => projects.get(id)?.name });
+  const stores: AppStores = { toasts, projects, sessions, providers, settings, history, search, os, clock, commands, theme, queue, usage: createUsageStore({ rpc: rpc.client }), worktrees };
   return { clock, rpc, stores, context: new Map<unknown, unknown>([[APP_STORES, stores]]) };
 }

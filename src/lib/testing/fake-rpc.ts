@@ -15,7 +15,7 @@ export interface RecordedCall {
 
 const defaults: HandlerTable = {
   'projects.list': () => [],
-  'projects.remove': () => ({ ok: true }),
+  'projects.remove': () => ({ ok: true, keptWorktrees: [] }),
   'providers.list': () => [],
   'agent.start': () => ({ ok: true, sessionId: 's1' }),
   'agent.prompt': () => ({ ok: true }),
@@ -33,6 +33,9 @@ const defaults: HandlerTable = {
   'app.info': () => ({ mode: 'web' as const, notifications: { available: true } }),
   'search.query': () => ({ hits: [], more: false }),
   'queue.list': () => ({ items: [], revision: 0 }),
+  'worktree.available': () => ({ available: false, reason: 'not a git repository' }),
+  'worktree.info': () => ({ worktree: null }),
+  'worktree.unsaved': () => ({ worktrees: [] }),
 };
 
 /** Creates the fake; `handlers` override the defaults per method. */

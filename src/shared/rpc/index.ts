@@ -19,13 +19,13 @@ import { searchRequests } from './search';
 import { sessionEvents, sessionRequests } from './session';
 import { settingsRequests } from './settings';
 import { usageRequests } from './usage';
+import { worktreeEvents, worktreeRequests } from './worktree';
 
 export const requestSchemas = {
   ...projectsRequests, ...agentRequests, ...sessionRequests, ...settingsRequests, ...providersRequests, ...providersLoginRequests, ...appRequests, ...searchRequests,
-  ...queueRequests,
-  ...usageRequests,
+  ...queueRequests, ...usageRequests, ...worktreeRequests,
 };
-export const eventSchemas = { ...agentEvents, ...sessionEvents, ...providersLoginEvents, ...queueEvents };
+export const eventSchemas = { ...agentEvents, ...sessionEvents, ...providersLoginEvents, ...queueEvents, ...worktreeEvents };
 
 export type RequestName = keyof typeof requestSchemas;
 export type EventName = keyof typeof eventSchemas;
