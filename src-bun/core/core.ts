@@ -7,6 +7,7 @@ import type { Clock } from '../../src/shared/clock';
 import { claudeExecutable } from '../providers/claude/executable';
 import { resolveCodexBinary } from '../providers/codex/binary';
 import { createLoginRunner } from '../providers/sign-in/login-runner';
+import { createHistoryImporter } from './history-import/importer';
 import { createProjects } from './projects';
 import { createSessionManager, type Logger, type Publish, type SpawnSidecar } from './session-manager';
 import { createStore } from './store';
@@ -48,6 +49,8 @@ export function createCore(deps: CoreDeps) {
     store,
     sessions,
     projects,
+    /** Sessions the CLIs stored on disk, and importing them. */
+    history: createHistoryImporter({ store, clock: deps.clock, publish: deps.publish, log: deps.log, env: deps.baseEnv }),
     /** Provider login flows Corral runs for the user. */
     logins,
     /** Stores an already-validated setting and applies it at once. */

@@ -2,6 +2,7 @@
 import type { Core } from '../core/core';
 import type { Handlers } from '../../src/shared/rpc';
 import { agentHandlers } from './agent';
+import { historyHandlers } from './history';
 import { appHandlers, type HostInfo, type Notifier } from './app';
 import { projectsHandlers } from './projects';
 import { providersHandlers } from './providers';
@@ -21,4 +22,5 @@ export const createHandlers = (core: Core, host: HostServices = {}): Handlers =>
   ...providersHandlers(core),
   ...appHandlers(host.notify, host.info),
   ...searchHandlers(core),
+  ...historyHandlers(core),
 });

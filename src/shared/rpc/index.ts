@@ -11,6 +11,7 @@
 import type { z } from 'zod';
 import { agentEvents, agentRequests } from './agent';
 import { appRequests } from './app';
+import { historyEvents, historyRequests } from './history';
 import { projectsRequests } from './projects';
 import { providersRequests } from './providers';
 import { providersLoginEvents, providersLoginRequests } from './providers-login';
@@ -20,8 +21,9 @@ import { settingsRequests } from './settings';
 
 export const requestSchemas = {
   ...projectsRequests, ...agentRequests, ...sessionRequests, ...settingsRequests, ...providersRequests, ...providersLoginRequests, ...appRequests, ...searchRequests,
+  ...historyRequests,
 };
-export const eventSchemas = { ...agentEvents, ...sessionEvents, ...providersLoginEvents };
+export const eventSchemas = { ...agentEvents, ...sessionEvents, ...providersLoginEvents, ...historyEvents };
 
 export type RequestName = keyof typeof requestSchemas;
 export type EventName = keyof typeof eventSchemas;
