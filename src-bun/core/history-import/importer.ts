@@ -109,23 +109,23 @@ export function createHistoryImporter(deps: HistoryImporterDeps) {
     /** The project's sessions on disk, newest first, with their import state. Throws on an unknown project. */
     sources: list,
     /**
-     * Starts importing the project's source at `path` and answers at once.
-     * Throws on an unknown project or a path that is not one of its sources.
+     * Starts importing the project's source at `path` and answers at once
+     * with its id and a promise of its last progress report (which never
+     * rejects: a failure is its `error`). Throws on an unknown project or a
+     * path that is not one of its sources.
      */
-    async start(projectId: string, path: string): Promise<{ importId: string }> {
+    async start(projectId: string, path: string): Promise<{ importId: string; finished: Promise<HistoryImportProgress> }> {
       const existing = running.get(path);
-      if (existing) return { importId: existing.importId };
+      if (existing) return existing;
       const source = (await list(projectId)).find((s) => s.path === path);
       if (!source) throw new Error(`Not a stored session of this project's folder: ${path}`);
       const again = running.get(path); // another request may have started it during the listing
-      if (again) return { importId: again.importId };
+      if (again) return again;
       const importId = crypto.randomUUID();
-      const finished = run(importId, projectId, source).finally(() => running.delete(path));
-      running.set(path, { importId, finished });
-      return { importId };
+      const entry = { importId, finished: run(importId, projectId, source).finally(() => running.delete(path)) };
+      running.set(path, entry);
+      return entry;
     },
-    /** Resolves with the last progress of the import under way for `path`, or null when none runs (tests, shutdown). */
-    settled: (path: string): Promise<HistoryImportProgress> | null => running.get(path)?.finished ?? null,
   };
 }
 export type HistoryImporter = ReturnType<typeof createHistoryImporter>;
