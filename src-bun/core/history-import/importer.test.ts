@@ -126,6 +126,28 @@ describe('history importer', () => {
     expect(sessionId).not.toBeNull();
   });
 
+  it('imports a large history with no cap, in pages, every message once', async () => {
+    const turns = 10_000;
+    const lines: string[] = [];
+    for (let i = 0; i < turns; i++) {
+      const at = new Date(Date.UTC(2026, 0, 1) + i * 1000).toISOString();
+      lines.push(JSON.stringify({ type: 'user', sessionId: CLAUDE_ID, cwd: project, uuid: `u${i}`, timestamp: at, message: { role: 'user', content: `prompt ${i}` } }));
+      lines.push(JSON.stringify({ type: 'assistant', sessionId: CLAUDE_ID, uuid: `a${i}`, timestamp: at, message: { id: `msg_${i}`, model: 'm', role: 'assistant', content: [{ type: 'text', text: `answer ${i}` }] } }));
+      if (i % 1000 === 0) lines.push('{"cut off mid-write');
+    }
+    writeFileSync(files.claude, lines.join('\n') + '\n');
+    const big = createHistoryImporter({ store, clock, log: silent, env: { HOME: join(root, 'home') }, publish: (_e, payload) => progress.push(payload as HistoryImportProgress) });
+    const started = performance.now();
+    const last = await (await big.start('p', files.claude)).finished;
+    const ms = performance.now() - started;
+    expect(last).toMatchObject({ done: true, messages: 2 * turns, badLines: 10 });
+    const messages = store.messages.load(last.sessionId!);
+    expect(messages.length).toBe(2 * turns);
+    expect(messages.every((m, i) => m.seqId === i && m.event.type === 'text' && m.event.text === `${i % 2 ? 'answer' : 'prompt'} ${Math.floor(i / 2)}`)).toBe(true);
+    expect(progress.length).toBeGreaterThan(40); // pages of 500 lines
+    console.log(`imported ${2 * turns} messages (${lines.length} lines) in ${Math.round(ms)} ms`);
+  });
+
   it('refuses a path that is not one of the project folder\'s sessions', async () => {
     await expect(importer.start('p', join(root, 'codex', 'sessions', '2026', '12', '04', 'rollout-other.jsonl'))).rejects.toThrow("Not a stored session of this project's folder");
     await expect(importer.start('nope', files.claude)).rejects.toThrow('Unknown project nope');
