@@ -125,7 +125,7 @@ describe('import existing histories', () => {
     await page.goto(e2e.corral.url);
     const p = await addProject(page, folder(), 'proj');
     await p.getByRole('button', { name: 'History' }).click();
-    const onDisk = p.getByRole('list', { name: 'Sessions on disk' }).getByRole('listitem');
+    const onDisk = p.getByRole('list', { name: 'Found on disk' }).getByRole('listitem');
     await eventually(() => onDisk.count(), (n) => n === 2, 'two sessions on disk', T);
     const rowText = async () => (await onDisk.allInnerTexts()).map((t) => t.replace(/\s+/g, ' ').replace(/^\d{4}-\d\d-\d\d \d\d:\d\d /, '').trim());
     // Newest first: the Codex session ran last.
@@ -137,7 +137,7 @@ describe('import existing histories', () => {
     await claudeRow.getByRole('button', { name: 'Import this session' }).click();
     await waitForText(claudeRow.getByRole('status'), 'Imported 6 messages', T);
     await waitForText(claudeRow, 'Imported');
-    const sessionsList = p.getByRole('list', { name: 'Sessions', exact: true }).getByRole('listitem');
+    const sessionsList = p.getByRole('list', { name: 'Sessions' }).getByRole('listitem');
     await eventually(() => sessionsList.count(), (n) => n === 1, 'the imported session in History', T);
     await claudeRow.getByRole('button', { name: 'Open the imported session' }).click();
     const expected = (prompts: string[], tool: string) => [

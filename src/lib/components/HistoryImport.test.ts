@@ -24,7 +24,7 @@ async function setup(sources: HistorySource[]) {
   render(HistoryImport, { context: t.context, props: { projectId: 'p1', onOpen } });
   await settle();
   flushSync();
-  const rows = () => within(screen.getByRole('list', { name: 'Sessions on disk' })).queryAllByRole('listitem');
+  const rows = () => within(screen.getByRole('list', { name: 'Found on disk' })).queryAllByRole('listitem');
   return { ...t, onOpen, rows, relist: (next: HistorySource[]) => (listed = next) };
 }
 

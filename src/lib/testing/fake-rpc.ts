@@ -32,6 +32,7 @@ const defaults: HandlerTable = {
   'app.notify': () => ({ ok: false }),
   'app.info': () => ({ mode: 'web' as const, notifications: { available: true } }),
   'search.query': () => ({ hits: [], more: false }),
+  'history.sources': () => ({ sources: [] }),
 };
 
 /** Creates the fake; `handlers` override the defaults per method. */
