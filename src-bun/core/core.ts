@@ -7,6 +7,7 @@ import type { Clock } from '../../src/shared/clock';
 import { claudeExecutable } from '../providers/claude/executable';
 import { resolveCodexBinary } from '../providers/codex/binary';
 import { createLoginRunner } from '../providers/sign-in/login-runner';
+import { createHistoryImporter } from './history-import/importer';
 import { createProjects } from './projects';
 import { createPromptQueue, type PromptQueue } from './prompt-queue';
 import { createPromptQueueStore } from './prompt-queue-store';
@@ -91,6 +92,8 @@ export function createCore(deps: CoreDeps) {
     queue,
     /** Sessions in their own git worktrees. */
     worktrees,
+    /** Sessions the CLIs stored on disk, and importing them. */
+    history: createHistoryImporter({ store, clock: deps.clock, publish: deps.publish, log: deps.log, env: deps.baseEnv }),
     /** Provider login flows Corral runs for the user. */
     logins,
     /** The Usage view's figures (usage.summary) as of the main process's clock. */

@@ -78,6 +78,18 @@ export const MIGRATIONS: readonly Migration[] = [
      created_at INTEGER NOT NULL
    );
    CREATE INDEX worktrees_by_project ON worktrees(project_id);`,
+  // history import (src-bun/core/history-import/): which CLI session file made which Corral session, so a second import adds nothing.
+  `CREATE TABLE history_imports (
+     source_path TEXT NOT NULL,
+     provider_session_id TEXT NOT NULL,
+     session_id TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+     lines INTEGER NOT NULL,
+     bad_lines INTEGER NOT NULL,
+     messages INTEGER NOT NULL,
+     imported_at INTEGER NOT NULL,
+     PRIMARY KEY (source_path, provider_session_id)
+   );
+   CREATE INDEX history_imports_by_session ON history_imports(session_id);`,
 ];
 
 /**

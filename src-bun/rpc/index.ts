@@ -2,6 +2,7 @@
 import type { Core } from '../core/core';
 import type { Handlers } from '../../src/shared/rpc';
 import { agentHandlers } from './agent';
+import { historyHandlers } from './history';
 import { appHandlers, type HostInfo, type Notifier } from './app';
 import { projectsHandlers } from './projects';
 import { providersHandlers } from './providers';
@@ -27,4 +28,5 @@ export const createHandlers = (core: Core, host: HostServices = {}): Handlers =>
   ...queueHandlers(core),
   ...usageHandlers(core),
   ...worktreeHandlers(core),
+  ...historyHandlers(core),
 });

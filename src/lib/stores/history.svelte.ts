@@ -7,6 +7,7 @@
 import { SvelteMap } from 'svelte/reactivity';
 import type { SessionRecord } from '../../shared/records';
 import type { RpcClient } from '../rpc/types';
+import { createHistoryImports, type HistoryImports } from './history-import.svelte';
 import { Transcript } from './transcript';
 
 /** One project's History list. */
@@ -26,6 +27,8 @@ export interface HistoryStore {
   refresh(projectId: string): Promise<void>;
   /** Loads a stored session's transcript, for reading only. */
   loadTranscript(sessionId: string): Promise<Transcript>;
+  /** The sessions the CLIs stored for the project's folder, and their imports. */
+  readonly imports: HistoryImports;
 }
 
 const EMPTY: HistoryList = Object.freeze({ sessions: [], loaded: false, loading: false, error: null });
@@ -44,8 +47,10 @@ export function createHistoryStore(deps: { rpc: RpcClient }): HistoryStore {
     return entry;
   }
 
-  return {
+  const history: HistoryStore = {
     list: (projectId) => lists.get(projectId) ?? EMPTY,
+    // An import that made a session lists it in History.
+    imports: createHistoryImports({ rpc: deps.rpc, onImported: (projectId) => void history.refresh(projectId) }),
     async refresh(projectId) {
       const entry = ensure(projectId);
       const id = ++nextRequest;
@@ -69,4 +74,5 @@ export function createHistoryStore(deps: { rpc: RpcClient }): HistoryStore {
       return Transcript.fromStored(messages);
     },
   };
+  return history;
 }

@@ -52,6 +52,8 @@ export interface SessionStore {
   send(projectId: string, prompt: string, provider: ProviderId, options?: SessionOptions): Promise<boolean>;
   /** Detaches the pane from its session so the next prompt starts a new one; false while a turn is under way. */
   newSession(projectId: string): boolean;
+  /** Makes a stored session (an imported one, say) the pane's session, so a prompt resumes it; false while the pane is busy or when it is gone. */
+  openStored(projectId: string, sessionId: string): Promise<boolean>;
   /** Stops the pane's session. */
   stop(projectId: string): Promise<void>;
   /** Answers a permission request of the pane's session (with an optional message to the agent); resolves false (with a toast) when refused. */

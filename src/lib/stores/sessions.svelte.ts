@@ -247,6 +247,18 @@ export function createSessionStore(deps: SessionStoreDeps): SessionStore {
     return Boolean(current(projectId)?.active || panes.get(projectId)?.sending || starting.has(projectId));
   }
 
+  /** Detaches the pane from its session (see SessionStore.newSession). */
+  function detach(projectId: string): boolean {
+    if (busy(projectId)) return false;
+    const s = current(projectId);
+    if (s) timers.cancelCleanup(s);
+    mappedByProject.delete(projectId);
+    shownByProject.delete(projectId);
+    const pane = panes.get(projectId);
+    if (pane) pane.error = null;
+    return true;
+  }
+
   const restorer = createSessionRestorer({
     rpc,
     clock,
@@ -276,15 +288,12 @@ export function createSessionStore(deps: SessionStoreDeps): SessionStore {
     historyRevision: (projectId) => historyRevisions.get(projectId) ?? 0,
     start,
     send,
-    newSession(projectId) {
-      if (busy(projectId)) return false;
-      const s = current(projectId);
-      if (s) timers.cancelCleanup(s);
-      mappedByProject.delete(projectId);
-      shownByProject.delete(projectId);
-      const pane = panes.get(projectId);
-      if (pane) pane.error = null;
-      return true;
+    newSession: detach,
+    async openStored(projectId, sessionId) {
+      if (!detach(projectId)) return false;
+      const known = sessions.get(sessionId);
+      if (known) shownByProject.set(projectId, known);
+      return known ? true : restorer.adopt(projectId, sessionId);
     },
     stop,
     answerPermission,

@@ -36,6 +36,7 @@ const defaults: HandlerTable = {
   'worktree.available': () => ({ available: false, reason: 'not a git repository' }),
   'worktree.info': () => ({ worktree: null }),
   'worktree.unsaved': () => ({ worktrees: [] }),
+  'history.sources': () => ({ sources: [] }),
 };
 
 /** Creates the fake; `handlers` override the defaults per method. */

@@ -11,6 +11,7 @@
 import type { z } from 'zod';
 import { agentEvents, agentRequests } from './agent';
 import { appRequests } from './app';
+import { historyEvents, historyRequests } from './history';
 import { projectsRequests } from './projects';
 import { providersRequests } from './providers';
 import { providersLoginEvents, providersLoginRequests } from './providers-login';
@@ -23,9 +24,9 @@ import { worktreeEvents, worktreeRequests } from './worktree';
 
 export const requestSchemas = {
   ...projectsRequests, ...agentRequests, ...sessionRequests, ...settingsRequests, ...providersRequests, ...providersLoginRequests, ...appRequests, ...searchRequests,
-  ...queueRequests, ...usageRequests, ...worktreeRequests,
+  ...queueRequests, ...usageRequests, ...worktreeRequests, ...historyRequests,
 };
-export const eventSchemas = { ...agentEvents, ...sessionEvents, ...providersLoginEvents, ...queueEvents, ...worktreeEvents };
+export const eventSchemas = { ...agentEvents, ...sessionEvents, ...providersLoginEvents, ...queueEvents, ...worktreeEvents, ...historyEvents };
 
 export type RequestName = keyof typeof requestSchemas;
 export type EventName = keyof typeof eventSchemas;
