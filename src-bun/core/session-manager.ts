@@ -15,7 +15,7 @@ import { createIngest, LIVE_STATUSES, type Live, type Logger, type Publish } fro
 import { resolveOptions, runnerConfig, type ResolvedOptions } from './session-options';
 import type { SidecarCallbacks, SidecarExit, SidecarHandle } from './sidecar-process';
 import type { Store, StoredSession } from './store';
-import { sessionsToPurge } from './retention';
+import { createHousekeeping } from './session-housekeeping';
 import { createSessionSync } from './session-sync';
 import { startReaper, watchForZombie } from './supervisor';
 import { noteTurnEvent, recoverAfterCrash } from './crash-recovery';
@@ -55,7 +55,7 @@ export function createSessionManager(deps: SessionManagerDeps) {
   const live = new Map<string, Live>();
   const ingest = createIngest({
     ...deps,
-    onTurnEnd: (s) => void applyRetention(s.record.projectId).catch((e) => log.error(`retention of project ${s.record.projectId} failed: ${String(e)}`)),
+    onTurnEnd: (s) => void housekeeping.applyRetention(s.record.projectId).catch((e) => log.error(`retention of project ${s.record.projectId} failed: ${String(e)}`)),
   });
   const { setStatus, admit, flushSession, sendOutbox, unacked } = ingest;
   const sync = createSessionSync({ store, unacked, live: (id) => live.get(id) });
@@ -69,6 +69,7 @@ export function createSessionManager(deps: SessionManagerDeps) {
   const claimed = new Set<Live>();
   const budget = createBudgetGuard({ store, clock, stop: (s, message) => void takeDown(s, () => { s.turnRunning = false; setStatus(s, 'error', 'budget_exceeded', message); }) });
   const isLive = (s: Live) => s.turnRunning || claimed.has(s) || LIVE_STATUSES.includes(s.record.status);
+  const housekeeping = createHousekeeping({ ...deps, live, settings, isLive, takeDown, softClose, unacked });
 
   function newLive(record: StoredSession, options: ResolvedOptions, nextSeq: number): Live {
     return {
@@ -219,38 +220,11 @@ export function createSessionManager(deps: SessionManagerDeps) {
     return s;
   }
 
-  /** Applies retention to a project in the database and forgets purged sessions; tells the UI which went. */
-  async function applyRetention(projectId: string): Promise<void> {
-    const candidates = sessionsToPurge(store.sessions.ofProject(projectId), clock.now(), settings());
-    const ids = candidates.length && deps.hooks?.purgeable ? await deps.hooks.purgeable(projectId, candidates) : candidates;
-    if (ids.length === 0) return;
-    // Purged sessions that still hold an idle sidecar are closed first; none of them is mid-turn.
-    await Promise.all(ids.map((id) => live.get(id)).filter((s): s is Live => !!s?.sidecar).map((s) => takeDown(s, () => {})));
-    for (const id of ids) {
-      const s = live.get(id);
-      if (s) { clock.clearTimeout(s.flushTimer); clock.clearTimeout(s.recovery); s.watch?.cancel(); live.delete(id); }
-      unacked.ackThrough(id, Number.MAX_SAFE_INTEGER);
-    }
-    store.sessions.remove(ids);
-    deps.publish('session.purged', { projectId, sessionIds: ids });
-  }
-
-  function reapIdle(): void {
-    const timeout = settings().session_idle_timeout_ms;
-    if (timeout <= 0 || deps.hasClients()) return;
-    const isIdle = (s: Live) => s.sidecar && !s.stopping && !isLive(s) && !deps.hasClients() && clock.now() - s.lastActivityAt > timeout;
-    for (const s of live.values()) {
-      // Each session is checked right before its own close, and the close marks it stopping in the
-      // same tick, so a prompt cannot slip in between; one that comes later waits for the close, then resumes.
-      if (isIdle(s)) void softClose(s, 'idle_timeout');
-    }
-  }
-
   const initial = settings();
   log.info(initial.session_reap_interval_ms > 0 && initial.session_idle_timeout_ms > 0
     ? `idle reaper on: every ${initial.session_reap_interval_ms} ms, closing sessions idle over ${initial.session_idle_timeout_ms} ms with no UI attached`
     : 'idle reaper off');
-  let reaper = startReaper(clock, () => settings().session_reap_interval_ms, reapIdle);
+  let reaper = startReaper(clock, () => settings().session_reap_interval_ms, housekeeping.reapIdle);
 
   return {
     /** Starts a new session with its first prompt; refusals are `{ok:false, error}`, never thrown. `isolated`: id and worktree cwd made beforehand (worktrees.ts). */
@@ -399,7 +373,7 @@ export function createSessionManager(deps: SessionManagerDeps) {
     settingsChanged(): void {
       if (!accepting) return;
       reaper.stop();
-      reaper = startReaper(clock, () => settings().session_reap_interval_ms, reapIdle);
+      reaper = startReaper(clock, () => settings().session_reap_interval_ms, housekeeping.reapIdle);
     },
 
     /** True while the session's turn runs or a prompt is claiming it: a prompt now would be refused (the prompt queue waits). */
