@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import type { Locator } from 'playwright-core';
 import { CODEX_TEST_MODEL, codexHomeOutsideTmp, writeOfflineCodexConfig } from '../agent-env';
 import { EDIT_FILE, FINAL_TEXT, WRITE_FILE } from '../model-server/scenarios';
-import { addProject, e2eSuite, pane, screenshot, sendPrompt, waitForText } from './harness';
+import { addProject, e2eSuite, pane, screenshotBothThemes, sendPrompt, waitForText } from './harness';
 
 const e2e = e2eSuite({
   name: 'diffs',
@@ -81,7 +81,7 @@ describe('edits show as diffs', () => {
     expect(made.header).toContain(file);
     // The Read before it is no edit: no diff.
     expect(await log(p).locator('[data-role="tool-call"]').filter({ hasText: 'Read' }).locator('details.diff-view').count()).toBe(0);
-    await screenshot(page, 'diff-claude');
+    await screenshotBothThemes(page, 'diff');
   }, T);
 
   it('Codex: the file change card and the allowed change show an update at its lines, and an added file all added', async () => {

@@ -214,3 +214,19 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync(dir, { recursive: true });
   await page.screenshot({ path: join(dir, `${name}.png`) });
 }
+
+/**
+ * Saves `<name>-dark.png` and `<name>-light.png` when CORRAL_SCREENSHOTS names a folder: the OS colour
+ * scheme is emulated and the page's own theme (Settings → Theme: System, the default) follows it, as a
+ * user's would. Waits for `data-theme` to change; restores the scheme the page had.
+ */
+export async function screenshotBothThemes(page: Page, name: string): Promise<void> {
+  if (!process.env.CORRAL_SCREENSHOTS) return;
+  const before = await page.evaluate(() => (matchMedia('(prefers-color-scheme: dark)').matches ? 'dark' : 'light'));
+  for (const scheme of ['dark', 'light'] as const) {
+    await page.emulateMedia({ colorScheme: scheme });
+    await page.waitForFunction((t) => document.documentElement.dataset.theme === t, scheme, { timeout: 5_000 });
+    await screenshot(page, `${name}-${scheme}`);
+  }
+  await page.emulateMedia({ colorScheme: before });
+}

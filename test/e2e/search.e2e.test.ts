@@ -7,7 +7,7 @@
  */
 import { describe, expect, it } from 'bun:test';
 import { FINAL_TEXT } from '../model-server/scenarios';
-import { addProject, e2eSuite, eventually, screenshot, sendPrompt, waitForText } from './harness';
+import { addProject, e2eSuite, eventually, screenshot, screenshotBothThemes, sendPrompt, waitForText } from './harness';
 
 const e2e = e2eSuite({ name: 'search', projects: ['zoo', 'garden'] });
 const T = 60_000;
@@ -45,7 +45,7 @@ describe('search across every session', () => {
     expect(await options.first().locator('mark').allInnerTexts()).toEqual(['quokka']);
     expect(await options.first().getAttribute('aria-selected')).toBe('true');
     await waitForText(dialog.getByRole('status'), '1 message, newest first');
-    await screenshot(page, 'search');
+    await screenshotBothThemes(page, 'search');
 
     // A word every session has: the five sessions of both projects, newest first.
     await box.fill('scripted');
