@@ -35,7 +35,7 @@ describe('crash after a tool call', () => {
     await page.getByRole('button', { name: 'Settings' }).click();
     const settings = page.getByRole('region', { name: 'Settings' });
     await settings.getByLabel('Default permission mode').selectOption('bypassPermissions');
-    await settings.getByRole('button', { name: 'Save' }).click();
+    await settings.getByRole('button', { name: 'Save', exact: true }).click();
     await waitForText(settings.getByRole('status'), 'Settings saved.');
 
     const p = await addProject(page, e2e.dir('crash'), 'crash');

@@ -50,7 +50,7 @@ describe('session lifecycle', () => {
     await waitForText(settings.getByRole('alert'), 'Stall timeout must be at least 1 minute');
     await settings.getByLabel('Stall timeout (minutes)').fill('1');
     await settings.getByLabel('Keep sessions per project').fill('5');
-    await settings.getByRole('button', { name: 'Save' }).click();
+    await settings.getByRole('button', { name: 'Save', exact: true }).click();
     await waitForText(settings.getByRole('status'), 'Settings saved.');
     await screenshot(page, 'settings');
     expect(query<{ value_json: string }>("SELECT value_json FROM settings WHERE key = 'stall_timeout_min'").map((r) => JSON.parse(r.value_json))).toEqual([1]);
