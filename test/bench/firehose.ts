@@ -15,7 +15,7 @@ import { Database } from 'bun:sqlite';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { addProject, openBrowser, pane, putSettings, scratch, sendPrompt, startCorral, waitForText } from '../e2e/harness';
+import { addProject, openBrowser, pane, putSettings, scratch, sendPrompt, startCorral, eventually, waitForText } from '../e2e/harness';
 import { firehoseDone, firehosePrompt } from './firehose-agent';
 import { FIREHOSE_AGENT, rawFirehose } from './firehose-raw';
 import { clickUntilShown, longTasksSince, observeLongTasks } from './page-probes';
@@ -97,7 +97,9 @@ async function oneRun(page: Page, root: string, dataDir: string, n: number, prof
   const expectedIndex = 2 + 1 + 2 * n;
   if (shown.rowIndex !== expectedIndex) throw new Error(`the last row of ${name} is row ${shown.rowIndex}, expected ${expectedIndex}`);
   await waitForText(p.getByRole('status', { name: 'Session status' }), 'done');
-  const storedRows = storedRowsOfTurn(dataDir, name, firehosePrompt(n));
+  // The main process stores what the UI confirms, debounced: the rows land within a debounce window of the last one shown.
+  const storedRows = await eventually(() => Promise.resolve(storedRowsOfTurn(dataDir, name, firehosePrompt(n))), (rows) => rows === 2 * n + 2, `${2 * n + 2} stored rows of ${name}`, 30_000)
+    .catch(() => storedRowsOfTurn(dataDir, name, firehosePrompt(n)));
   if (storedRows !== 2 * n + 2) throw new Error(`${storedRows} rows of ${name} are stored, expected ${2 * n + 2}`);
   return {
     n,
