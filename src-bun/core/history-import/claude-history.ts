@@ -21,7 +21,7 @@
 import { createClaudeAdapter } from '../../providers/claude/adapter';
 import { clip, int, isObj, num, str, TEXT_MAX, type Obj } from '../../providers/raw-fields';
 import type { AgentEvent } from '../../../src/shared/events';
-import { countSkip, lineTime, noteTime, type HistoryMapper, type HistoryMeta } from './history-mapper';
+import { countSkip, historyMapper, type HistoryMapper, type HistoryMeta } from './history-mapper';
 
 /** The text of a user prompt: a string `content`, or its `text` blocks joined (tool results are not prompt text). */
 function promptText(message: Obj): string {
@@ -91,18 +91,5 @@ export function createClaudeHistoryMapper(): HistoryMapper {
     return type === 'user' ? user(line, message) : assistant(line, message);
   }
 
-  return {
-    meta,
-    skipped,
-    map(line) {
-      const ts = lineTime(line.timestamp);
-      noteTime(meta, ts);
-      try {
-        return mapLine(line).map((event) => ({ event, ...(ts !== undefined ? { ts } : {}) }));
-      } catch {
-        countSkip(skipped, 'malformed');
-        return [];
-      }
-    },
-  };
+  return historyMapper(meta, skipped, mapLine);
 }

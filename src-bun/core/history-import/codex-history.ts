@@ -25,7 +25,7 @@
 import { unwrapShellCommand } from '../../providers/codex/app-server-adapter';
 import { clip, int, isObj, objects, str, TEXT_MAX, type Obj } from '../../providers/raw-fields';
 import type { AgentEvent } from '../../../src/shared/events';
-import { countSkip, lineTime, noteTime, type HistoryMapper, type HistoryMeta } from './history-mapper';
+import { countSkip, historyMapper, type HistoryMapper, type HistoryMeta } from './history-mapper';
 
 const SHELL_TOOLS = new Set(['exec_command', 'shell', 'container.exec', 'shell_command']);
 /** A user message that is wholly one XML-ish block (`<environment_context>…</environment_context>`) or AGENTS.md text is context, not a prompt. */
@@ -163,18 +163,5 @@ export function createCodexHistoryMapper(): HistoryMapper {
     }
   }
 
-  return {
-    meta,
-    skipped,
-    map(line) {
-      const ts = lineTime(line.timestamp);
-      noteTime(meta, ts);
-      try {
-        return mapLine(line).map((event) => ({ event, ...(ts !== undefined ? { ts } : {}) }));
-      } catch {
-        countSkip(skipped, 'malformed');
-        return [];
-      }
-    },
-  };
+  return historyMapper(meta, skipped, mapLine);
 }

@@ -50,3 +50,25 @@ export function noteTime(meta: HistoryMeta, ts: number | undefined): void {
   meta.startedAt ??= ts;
   meta.endedAt = ts;
 }
+
+/**
+ * A {@link HistoryMapper} around `mapLine`, the per-CLI mapping of one line: each event gets the line's
+ * `timestamp` (ms), the session's first/last time is noted, and a line `mapLine` throws on is counted as
+ * `malformed` and skipped, so `map` never throws.
+ */
+export function historyMapper(meta: HistoryMeta, skipped: Map<string, number>, mapLine: (line: Record<string, unknown>) => AgentEvent[]): HistoryMapper {
+  return {
+    meta,
+    skipped,
+    map(line) {
+      const ts = lineTime(line.timestamp);
+      noteTime(meta, ts);
+      try {
+        return mapLine(line).map((event) => ({ event, ...(ts !== undefined ? { ts } : {}) }));
+      } catch {
+        countSkip(skipped, 'malformed');
+        return [];
+      }
+    },
+  };
+}
