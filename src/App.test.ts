@@ -29,8 +29,7 @@ function expectShownPane(name: string): HTMLElement {
 async function boot(projects: Project[] = [alpha, beta]) {
   const rpc = createFakeRpc({
     'projects.list': () => projects,
-    'session.load': ({ projectId }) => ({ session: projectId === 'p2' ? record : null }),
-    'session.messages.load': () => ({ messages: [userText(0, 'restored prompt')] }),
+    'session.load': ({ projectId }) => (projectId === 'p2' ? { session: record, messages: [userText(0, 'restored prompt')], more: false } : { session: null }),
   });
   const conn = createFakeConnection();
   render(App, { props: { rpc: rpc.client, connection: conn.connection, clock: createFakeClock() } });

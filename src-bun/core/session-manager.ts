@@ -5,7 +5,7 @@
  * never imports Electrobun or Bun.serve. Event ingestion (seqIds, the
  * unacknowledged buffer) lives in session-ingest.ts.
  */
-import type { AgentEvent, StatusReason } from '../../src/shared/events';
+import type { AgentEvent, StatusReason, WireMessage } from '../../src/shared/events';
 import type { SessionSnapshot } from '../../src/shared/rpc/session';
 import type { ProviderId, SessionOptions } from '../../src/shared/providers';
 import type { Clock } from '../../src/shared/clock';
@@ -323,8 +323,11 @@ export function createSessionManager(deps: SessionManagerDeps) {
     sync: (sessions: readonly { sessionId: string; afterSeqId: number }[]): { bootId: string; sessions: SessionSnapshot[] } =>
       ({ bootId, sessions: sessions.map(({ sessionId, afterSeqId }) => sync.snapshot(sessionId, afterSeqId)) }),
 
-    /** Every message of a session, stored or held, ordered by seqId. */
-    messages: (sessionId: string) => sync.messagesAfter(sessionId, -1),
+    /** A session's messages, stored or held, ordered by seqId: all, or the newest `limit` below `beforeSeqId` (session-sync.ts). */
+    messages: (sessionId: string, beforeSeqId?: number, limit?: number): { messages: WireMessage[]; more: boolean } =>
+      beforeSeqId === undefined && limit === undefined
+        ? { messages: sync.messagesAfter(sessionId, -1), more: false }
+        : sync.messagesBefore(sessionId, beforeSeqId ?? Number.MAX_SAFE_INTEGER, limit ?? 1_000_000_000),
 
     /** Called when UI clients come or go: without any, write everything held. */
     clientsChanged(): void {

@@ -145,3 +145,47 @@ describe('session.sync: answered from the database plus the unwritten buffer', (
     expect(h.sync.snapshot('gone', 3)).toEqual({ sessionId: 'gone', record: null, messages: [], openPermissionIds: [] });
   });
 });
+
+describe('session.messages.load pages: read backwards from the end, stored and held alike', () => {
+  const seqs = (page: { messages: { seqId: number }[]; more: boolean }) => [page.messages.map((m) => m.seqId), page.more];
+
+  it('gives the newest `limit` before a seqId, in order, and says whether older ones exist', () => {
+    const h = setup();
+    h.session('s', 10);
+    h.ingest.persistThrough('s', 5); // 0..5 written, 6..9 held
+    expect(seqs(h.sync.messagesBefore('s', Number.MAX_SAFE_INTEGER, 3))).toEqual([[7, 8, 9], true]);
+    expect(seqs(h.sync.messagesBefore('s', 7, 3))).toEqual([[4, 5, 6], true]);
+    expect(seqs(h.sync.messagesBefore('s', 4, 3))).toEqual([[1, 2, 3], true]);
+    expect(seqs(h.sync.messagesBefore('s', 1, 3))).toEqual([[0], false]);
+    expect(seqs(h.sync.messagesBefore('s', 0, 3))).toEqual([[], false]);
+    // Paging back from the end until `more` is false returns every message once.
+    const all: number[] = [];
+    for (let before = Number.MAX_SAFE_INTEGER, more = true; more; ) {
+      const page = h.sync.messagesBefore('s', before, 4);
+      all.unshift(...page.messages.map((m) => m.seqId));
+      more = page.more;
+      before = page.messages[0]?.seqId ?? 0;
+    }
+    expect(all).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+  });
+
+  it('counts a message written and still held once (a failed acknowledgement)', () => {
+    const h = setup();
+    h.session('s', 4);
+    h.store.messages.save('s', h.ingest.unacked.pending('s').slice(0, 3));
+    expect(seqs(h.sync.messagesBefore('s', Number.MAX_SAFE_INTEGER, 10))).toEqual([[0, 1, 2, 3], false]);
+    expect(seqs(h.sync.messagesBefore('s', Number.MAX_SAFE_INTEGER, 2))).toEqual([[2, 3], true]);
+  });
+
+  it('validates the page parameters at the RPC boundary', () => {
+    const params = requestSchemas['session.messages.load'].params;
+    expect(params.safeParse({ sessionId: 's', beforeSeqId: 10, limit: 500 }).success).toBe(true);
+    expect(params.safeParse({ sessionId: 's' }).success).toBe(true);
+    expect(params.safeParse({ sessionId: 's', limit: 0 }).success).toBe(false);
+    expect(params.safeParse({ sessionId: 's', limit: 100_001 }).success).toBe(false);
+    expect(params.safeParse({ sessionId: 's', beforeSeqId: -1 }).success).toBe(false);
+    expect(params.safeParse({ sessionId: 's', beforeSeqId: 1.5 }).success).toBe(false);
+    expect(requestSchemas['session.load'].params.safeParse({ projectId: 'p', tail: 1000 }).success).toBe(true);
+    expect(requestSchemas['session.load'].params.safeParse({ projectId: 'p', tail: -3 }).success).toBe(false);
+  });
+});

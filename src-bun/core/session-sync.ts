@@ -41,6 +41,21 @@ export function createSessionSync(deps: SessionSyncDeps) {
     return [...bySeq.values()].sort((a, b) => a.seqId - b.seqId);
   }
 
+  /**
+   * A page of the session read backwards from its end: the newest `limit` messages with a seqId below
+   * `beforeSeqId`, stored or held, each seqId once, ordered by seqId; `more` says older ones exist.
+   */
+  function messagesBefore(sessionId: string, beforeSeqId: number, limit: number): { messages: WireMessage[]; more: boolean } {
+    const page = store.messages.loadBefore(sessionId, beforeSeqId, limit);
+    const held = unacked.pending(sessionId).filter((m) => m.seqId < beforeSeqId);
+    if (held.length === 0) return page;
+    const bySeq = new Map<number, WireMessage>();
+    for (const m of page.messages) bySeq.set(m.seqId, m);
+    for (const m of held) if (!bySeq.has(m.seqId)) bySeq.set(m.seqId, m);
+    const merged = [...bySeq.values()].sort((a, b) => a.seqId - b.seqId);
+    return merged.length > limit ? { messages: merged.slice(-limit), more: true } : { messages: merged, more: page.more };
+  }
+
   /** One session's snapshot after `afterSeqId`; `record: null` when the session does not exist (any more). */
   function snapshot(sessionId: string, afterSeqId: number): SessionSnapshot {
     const live = deps.live(sessionId);
@@ -54,6 +69,6 @@ export function createSessionSync(deps: SessionSyncDeps) {
     };
   }
 
-  return { messagesAfter, snapshot };
+  return { messagesAfter, messagesBefore, snapshot };
 }
 export type SessionSync = ReturnType<typeof createSessionSync>;

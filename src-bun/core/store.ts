@@ -58,6 +58,9 @@ export function createStore(file: string) {
     insertMessage: db.query('INSERT OR IGNORE INTO messages (session_id, seq_id, ts, event_json) VALUES (?, ?, ?, ?)'),
     loadMessages: db.query<{ seq_id: number; ts: number; event_json: string }, [string]>('SELECT seq_id, ts, event_json FROM messages WHERE session_id = ? ORDER BY seq_id'),
     loadMessagesAfter: db.query<{ seq_id: number; ts: number; event_json: string }, [string, number]>('SELECT seq_id, ts, event_json FROM messages WHERE session_id = ? AND seq_id > ? ORDER BY seq_id'),
+    loadMessagesBefore: db.query<{ seq_id: number; ts: number; event_json: string }, [string, number, number]>(
+      'SELECT seq_id, ts, event_json FROM messages WHERE session_id = ? AND seq_id < ? ORDER BY seq_id DESC LIMIT ?',
+    ),
     maxSeq: db.query<{ m: number | null }, [string]>('SELECT MAX(seq_id) AS m FROM messages WHERE session_id = ?'),
     getSetting: db.query<{ key: string; value_json: string }, []>('SELECT key, value_json FROM settings'),
     putSetting: db.query('INSERT INTO settings (key, value_json) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value_json = excluded.value_json'),
@@ -123,6 +126,20 @@ export function createStore(file: string) {
       /** Stored messages of the session with a seqId above `afterSeqId`, ordered by seqId. */
       loadAfter: (sessionId: string, afterSeqId: number): WireMessage[] =>
         q.loadMessagesAfter.all(sessionId, afterSeqId).map((r) => ({ seqId: r.seq_id, ts: r.ts, event: JSON.parse(r.event_json) as AgentEvent })),
+      /**
+       * The newest `limit` stored messages with a seqId below `beforeSeqId`, ordered by seqId (a page of the
+       * transcript, read backwards from its end); `more` says older ones exist.
+       */
+      loadBefore: (sessionId: string, beforeSeqId: number, limit: number): { messages: WireMessage[]; more: boolean } => {
+        const rows = q.loadMessagesBefore.all(sessionId, beforeSeqId, limit + 1);
+        const more = rows.length > limit;
+        const messages: WireMessage[] = [];
+        for (let i = Math.min(rows.length, limit) - 1; i >= 0; i--) {
+          const r = rows[i]!;
+          messages.push({ seqId: r.seq_id, ts: r.ts, event: JSON.parse(r.event_json) as AgentEvent });
+        }
+        return { messages, more };
+      },
       /** Highest stored seqId of the session, or -1. */
       maxSeqId: (sessionId: string): number => q.maxSeq.get(sessionId)?.m ?? -1,
     },

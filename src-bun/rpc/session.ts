@@ -4,12 +4,13 @@ import { publicRecord } from '../core/session-sync';
 import type { Handlers } from '../../src/shared/rpc';
 
 export const sessionHandlers = (core: Core): Pick<Handlers, 'session.load' | 'session.list' | 'session.persist' | 'session.sync' | 'session.messages.load'> => ({
-  'session.load': ({ projectId }) => {
+  'session.load': ({ projectId, tail }) => {
     const last = core.store.sessions.last(projectId);
-    return { session: last ? publicRecord(last) : null };
+    if (!last) return { session: null };
+    return tail === undefined ? { session: publicRecord(last) } : { session: publicRecord(last), ...core.sessions.messages(last.id, undefined, tail) };
   },
   'session.list': ({ projectId }) => ({ sessions: core.store.sessions.ofProject(projectId).map(publicRecord) }),
   'session.persist': ({ sessionId, throughSeqId }) => ({ ok: true, savedThroughSeqId: core.sessions.persist(sessionId, throughSeqId) }),
   'session.sync': ({ sessions }) => core.sessions.sync(sessions),
-  'session.messages.load': ({ sessionId }) => ({ messages: core.sessions.messages(sessionId) }),
+  'session.messages.load': ({ sessionId, beforeSeqId, limit }) => core.sessions.messages(sessionId, beforeSeqId, limit),
 });

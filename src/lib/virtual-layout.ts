@@ -26,6 +26,19 @@ export class HeightIndex {
     this.dirtyFrom = Math.min(this.dirtyFrom, Math.min(n, old));
   }
 
+  /**
+   * Moves the list's front by `d` rows: drops the first `d` rows' heights
+   * (`d > 0`, rows trimmed away) or puts `-d` unmeasured rows in front
+   * (`d < 0`, an older page came in). Rows after keep their measured heights.
+   */
+  shiftFront(d: number): void {
+    if (d === 0) return;
+    if (d > 0) this.heights.splice(0, d);
+    else this.heights.unshift(...new Array<number>(-d).fill(-1));
+    this.offsets = [0];
+    this.dirtyFrom = 0;
+  }
+
   /** Records a measured height; returns the change in px (0 when unchanged or out of range). */
   setHeight(i: number, px: number): number {
     if (i < 0 || i >= this.heights.length || px <= 0) return 0;

@@ -64,7 +64,7 @@ describe('AgentPane: History', () => {
         record({ id: 'old', createdAt: new Date(2025, 2, 13, 18, 5).getTime(), status: 'done', costUsd: null, provider: 'codex' }),
       ],
     }));
-    rpc.handle('session.messages.load', ({ sessionId }) => ({ messages: [userText(0, `prompt of ${sessionId}`), assistantText(1, 'answer')] }));
+    rpc.handle('session.messages.load', ({ sessionId }) => ({ messages: [userText(0, `prompt of ${sessionId}`), assistantText(1, 'answer')], more: false }));
     await fireEvent.click(button(q, 'History'));
     await settle();
     flushSync();

@@ -40,7 +40,7 @@ describe('AgentPane: opening a search hit', () => {
   it('opens a past session read-only, scrolled to the message, marked, in a long transcript', async () => {
     const { q, rpc, choose, marked } = renderPanes();
     const messages = Array.from({ length: 600 }, (_, i) => (i % 2 ? assistantText(i, `answer ${i}`) : userText(i, `question ${i}`)));
-    rpc.handle('session.messages.load', () => ({ messages }));
+    rpc.handle('session.messages.load', () => ({ messages, more: false }));
     await choose(hitIn('old', 'assistant:a451'));
     const past = q.getByRole('region', { name: 'Session transcript (read-only)' });
     expect(rpc.callsOf('session.messages.load')).toEqual([{ sessionId: 'old' }]);

@@ -105,8 +105,7 @@ describe('AgentPane: permission cards', () => {
 
   it('shows a card left open by the last run as expired after a relaunch, not lost', async () => {
     const t = createTestStores();
-    t.rpc.handle('session.load', () => ({ session: record({ status: 'interrupted', reason: 'interrupted' }) }));
-    t.rpc.handle('session.messages.load', () => ({ messages: [wire(0, bash)] }));
+    t.rpc.handle('session.load', () => ({ session: record({ status: 'interrupted', reason: 'interrupted' }), messages: [wire(0, bash)], more: false }));
     render(AgentPane, { props: { project }, context: t.context });
     await t.stores.sessions.loadLastSession('p1');
     flushSync();
@@ -118,8 +117,11 @@ describe('AgentPane: permission cards', () => {
 
   it('answers a live card through agent.permission with the message, and says in the header when nothing is asked', async () => {
     const t = createTestStores();
-    t.rpc.handle('session.load', () => ({ session: record({ status: 'running' }) }));
-    t.rpc.handle('session.messages.load', () => ({ messages: [wire(0, { type: 'init', providerSessionId: 'c-1', approvals: { policy: 'ask' } }), wire(1, bash)] }));
+    t.rpc.handle('session.load', () => ({
+      session: record({ status: 'running' }),
+      messages: [wire(0, { type: 'init', providerSessionId: 'c-1', approvals: { policy: 'ask' } }), wire(1, bash)],
+      more: false,
+    }));
     t.rpc.handle('agent.permission', () => ({ ok: true }));
     render(AgentPane, { props: { project }, context: t.context });
     await t.stores.sessions.loadLastSession('p1');

@@ -89,7 +89,8 @@ export interface RpcConnection {
 /** Creates the client over the transport that fits the host page. */
 export function connectRpc(options: { win?: Window; clock?: Clock; connect?: (url: string, protocols: string[]) => SocketLike } = {}): RpcConnection {
   const win = options.win ?? window;
-  const { rpc, client } = createElectrobunRpcClient();
+  // The contract's schemas load while the connection opens; events wait for them, requests do not.
+  const { rpc, client } = createElectrobunRpcClient({ guard: import('./event-guard').then((m) => m.createEventGuard()) });
   if (isElectrobunHost(win)) {
     new Electroview({ rpc });
     return { client, connection: alwaysOpen(), missingToken: false };

@@ -7,7 +7,7 @@
 import { Electroview } from 'electrobun/view';
 import type { EventName, EventPayload, Params, RequestName, Response } from '../../shared/rpc/index';
 import type { CorralRpcSchema } from '../../shared/rpc/electrobun-schema';
-import { createEventGuard, type EventGuard } from './event-guard';
+import type { EventGuard } from './event-guard';
 import type { RpcClient } from './types';
 
 /** Longest wait for a response, ms: agent.start spawns a sidecar, and saves can carry 10,000 messages. */
@@ -18,20 +18,48 @@ export interface ElectrobunRpcClient {
   /** Hand this to `new Electroview({ rpc })` or call `rpc.setTransport(...)`. */
   rpc: ReturnType<typeof Electroview.defineRPC<CorralRpcSchema>>;
   client: RpcClient;
-  /** Checks pushed events against the contract; its `dropped` counts the malformed ones. */
-  guard: EventGuard;
 }
 
-/** Creates the view-side RPC with no transport yet; pushed messages are checked against the contract, then fan out to `client.on` listeners. */
-export function createElectrobunRpcClient(options: { maxRequestMs?: number; warn?: (line: string) => void } = {}): ElectrobunRpcClient {
+/**
+ * Creates the view-side RPC with no transport yet; pushed messages are
+ * checked by `guard` (src/lib/rpc/event-guard.ts), then fan out to
+ * `client.on` listeners. The guard may still be loading (a promise: the
+ * contract's schemas are a chunk of their own, off the boot path); events
+ * that arrive meanwhile wait, in order, and are checked once it is there.
+ * Events that arrive before anyone listens (the app loads after the
+ * connection opens) wait too, and go out in order once the first listener is
+ * registered (a microtask later, so all of the app's listeners hear them).
+ */
+export function createElectrobunRpcClient(options: { guard: EventGuard | Promise<EventGuard>; maxRequestMs?: number }): ElectrobunRpcClient {
   const listeners = new Map<string, Set<(payload: unknown) => void>>();
-  const guard = createEventGuard(options.warn);
+  let guard: EventGuard | null = null;
+  const waiting: [string, unknown][] = [];
+  const takeGuard = (g: EventGuard) => {
+    guard = g;
+    for (const [name, raw] of waiting.splice(0)) deliver(g, name, raw);
+  };
+  if (options.guard instanceof Promise) {
+    options.guard.then(takeGuard, (err: unknown) => console.error('rpc: the event guard did not load; events are held', err));
+  } else takeGuard(options.guard);
 
   function dispatch(name: string, raw: unknown) {
-    const checked = guard.check(name, raw);
+    if (guard) deliver(guard, name, raw);
+    else waiting.push([name, raw]);
+  }
+
+  // Until the app registered its listeners (it loads after the connection opens), checked events wait for it.
+  let unheard: [string, unknown][] | null = [];
+
+  function deliver(g: EventGuard, name: string, raw: unknown) {
+    const checked = g.check(name, raw);
+    if (!checked.ok) return;
+    if (unheard) unheard.push([name, checked.payload]);
+    else fanOut(name, checked.payload);
+  }
+
+  function fanOut(name: string, payload: unknown) {
     const set = listeners.get(name);
-    if (!checked.ok || !set) return;
-    const payload = checked.payload;
+    if (!set) return;
     for (const fn of set) {
       // One failing listener must not starve the others of the event.
       try {
@@ -40,6 +68,15 @@ export function createElectrobunRpcClient(options: { maxRequestMs?: number; warn
         console.error(`rpc: listener for ${name} threw`, err);
       }
     }
+  }
+
+  /** After the first `on`: the app registers all its listeners in one go, so the held events go out a microtask later, in order. */
+  function hearFirstListener() {
+    queueMicrotask(() => {
+      const held = unheard ?? [];
+      unheard = null;
+      for (const [name, payload] of held) fanOut(name, payload);
+    });
   }
 
   const rpc = Electroview.defineRPC<CorralRpcSchema>({
@@ -56,6 +93,7 @@ export function createElectrobunRpcClient(options: { maxRequestMs?: number; warn
       return request(method, params) as Promise<Response<M>>;
     },
     on<E extends EventName>(event: E, handler: (payload: EventPayload<E>) => void) {
+      if (unheard && listeners.size === 0) hearFirstListener();
       let set = listeners.get(event);
       if (!set) listeners.set(event, (set = new Set()));
       const fn = handler as (payload: unknown) => void;
@@ -65,5 +103,5 @@ export function createElectrobunRpcClient(options: { maxRequestMs?: number; warn
       };
     },
   };
-  return { rpc, client, guard };
+  return { rpc, client };
 }

@@ -21,19 +21,42 @@ describe('incoming events are checked against the contract', () => {
     expect(lines[0]).toMatch(/^rpc: dropped a malformed agent\.message event \(1 so far\): messages\.0\./);
   });
 
-  it('never hands a malformed event to a listener, over the web-mode transport', () => {
+  it('never hands a malformed event to a listener, over the web-mode transport', async () => {
     const sockets = createSocketFactory();
     const { transport } = createWebSocketTransport({ url: 'ws://h/rpc', clock: createFakeClock(), connect: sockets.connect });
     const warned: string[] = [];
-    const { rpc, client, guard } = createElectrobunRpcClient({ warn: (l) => warned.push(l) });
+    const guard = createEventGuard((l) => warned.push(l));
+    const { rpc, client } = createElectrobunRpcClient({ guard });
     rpc.setTransport(transport);
     sockets.last.serverOpen();
     const seen: unknown[] = [];
     client.on('agent.message', (p) => seen.push(p.messages.map((m) => m.seqId)));
     sockets.last.serverSend({ type: 'message', id: 'agent.message', payload: { sessionId: 's1', messages: [{ seqId: 'one', ts: 1, event: {} }] } });
     sockets.last.serverSend({ type: 'message', id: 'agent.message', payload: good });
+    await Promise.resolve();
     expect(seen).toEqual([[0]]);
     expect(guard.dropped['agent.message']).toBe(1);
     expect(warned).toHaveLength(1);
+  });
+
+  it('holds events that arrive before the guard loaded, then checks and delivers them in order', async () => {
+    const sockets = createSocketFactory();
+    const { transport } = createWebSocketTransport({ url: 'ws://h/rpc', clock: createFakeClock(), connect: sockets.connect });
+    let loaded!: (g: ReturnType<typeof createEventGuard>) => void;
+    const { rpc, client } = createElectrobunRpcClient({ guard: new Promise((resolve) => (loaded = resolve)) });
+    rpc.setTransport(transport);
+    sockets.last.serverOpen();
+    const seen: unknown[] = [];
+    // This one comes before anyone listens (the app is still loading): it waits for the first listener.
+    sockets.last.serverSend({ type: 'message', id: 'agent.message', payload: good });
+    client.on('agent.message', (p) => seen.push(p.messages.map((m) => m.seqId)));
+    sockets.last.serverSend({ type: 'message', id: 'agent.message', payload: { sessionId: 's1', messages: [{ seqId: 'one', ts: 1, event: {} }] } });
+    sockets.last.serverSend({ type: 'message', id: 'agent.message', payload: { ...good, messages: [{ ...good.messages[0], seqId: 1 }] } });
+    expect(seen).toEqual([]);
+    const guard = createEventGuard(() => {});
+    loaded(guard);
+    await Promise.resolve();
+    expect(seen).toEqual([[0], [1]]);
+    expect(guard.dropped['agent.message']).toBe(1);
   });
 });

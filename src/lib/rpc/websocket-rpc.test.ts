@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createFakeClock } from '../../shared/clock';
 import { createSocketFactory } from '../testing/fake-websocket';
 import { connectRpc, takeAccessToken, TOKEN_STORAGE_KEY, webSocketUrl } from './connect';
@@ -84,15 +84,18 @@ describe('web-mode RPC over a WebSocket', () => {
     await expect(p).rejects.toThrow('Not a directory: /nope');
   });
 
-  it('delivers pushed messages to listeners until they unsubscribe', () => {
+  it('delivers pushed messages to listeners until they unsubscribe', async () => {
     const { sockets, client } = setup();
     sockets.last.serverOpen();
     const seen: unknown[] = [];
     const off = client.on('agent.status', (p) => seen.push(p.status));
     sockets.last.serverSend({ type: 'message', id: 'agent.status', payload: { sessionId: 's', status: 'running' } });
     sockets.last.serverSend({ type: 'message', id: 'agent.cost', payload: { sessionId: 's' } });
+    // The contract's schemas load as a chunk of their own: events wait for them.
+    await vi.waitFor(() => expect(seen).toEqual(['running']));
     off();
     sockets.last.serverSend({ type: 'message', id: 'agent.status', payload: { sessionId: 's', status: 'done' } });
+    await settle();
     expect(seen).toEqual(['running']);
   });
 

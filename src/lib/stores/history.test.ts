@@ -35,7 +35,7 @@ describe('history store', () => {
   });
 
   it('loads a transcript in seqId order, each seqId once', async () => {
-    const rpc = createFakeRpc({ 'session.messages.load': () => ({ messages: [assistantText(2, 'answer'), userText(1, 'question'), userText(1, 'question')] }) });
+    const rpc = createFakeRpc({ 'session.messages.load': () => ({ messages: [assistantText(2, 'answer'), userText(1, 'question'), userText(1, 'question')], more: false }) });
     const t = await createHistoryStore({ rpc: rpc.client }).loadTranscript('old');
     expect(t.messages.map((m) => m.text)).toEqual(['question', 'answer']);
   });

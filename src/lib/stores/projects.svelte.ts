@@ -12,8 +12,8 @@ export interface ProjectsStore {
   readonly loaded: boolean;
   /** The project whose pane is shown. */
   readonly selectedId: string | null;
-  /** Fetches the list; the first project is selected if none is. */
-  load(): Promise<readonly Project[]>;
+  /** Fetches the list; the first project is selected if none is. `onList` gets the list before it is shown (before the panes are drawn). */
+  load(onList?: (list: readonly Project[]) => void): Promise<readonly Project[]>;
   /** Adds a folder; rejects with the main process's message (e.g. not a directory). Selects the new project. */
   add(path: string, name?: string): Promise<Project>;
   /**
@@ -46,8 +46,11 @@ export function createProjectsStore(deps: { rpc: RpcClient }): ProjectsStore {
     get selectedId() {
       return selectedId;
     },
-    async load() {
-      list = await rpc.request('projects.list', {});
+    async load(onList) {
+      const fetched = await rpc.request('projects.list', {});
+      // Before the list is shown: drawing the panes must not delay what the caller starts from it.
+      onList?.(fetched);
+      list = fetched;
       loaded = true;
       ensureSelection();
       return list;

@@ -18,6 +18,7 @@ import { recordCostSnapshot } from './health';
 import { FINISHED_STATUSES, normalizeStatus, type SessionState } from './session-state.svelte';
 import type { SessionTimerControl } from './session-timers';
 import type { Notify } from './toasts.svelte';
+import { trimWindow } from './transcript-paging';
 
 /** One inbound session event, as received. */
 export type SessionEvent =
@@ -132,7 +133,10 @@ export function createSessionEvents(deps: SessionEventDeps): SessionEvents {
       }
     }
     if (toolsChanged) s.activeTool = s.active ? ([...s.openTools.values()].at(-1) ?? null) : null;
-    if (displayChanged) s.version++;
+    if (displayChanged) {
+      trimWindow(s);
+      s.version++;
+    }
     s.saver?.note(s.transcript.maxSeqId);
     timers.armStall(s);
   }

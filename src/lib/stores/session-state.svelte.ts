@@ -76,6 +76,12 @@ export class SessionState implements HealthSource {
   transcript = $state.raw(new Transcript());
   /** reactive: bumped after every batch that changed the display. */
   version = $state(0);
+  /** reactive: an older page of the transcript is on its way (transcript-paging.ts). */
+  earlierLoading = $state(false);
+  /** reactive: why the last older page could not be loaded, until the next try. */
+  earlierError = $state<string | null>(null);
+  /** Set by the pane while the user reads away from the bottom: the window is not trimmed meanwhile. */
+  readingEarlier = false;
   /** reactive: permission request id → the option the user chose (kept for this window's lifetime). */
   readonly permissionAnswers = new SvelteMap<string, string>();
 

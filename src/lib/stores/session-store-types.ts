@@ -58,8 +58,13 @@ export interface SessionStore {
   stop(projectId: string): Promise<void>;
   /** Answers a permission request of the pane's session (with an optional message to the agent); resolves false (with a toast) when refused. */
   answerPermission(projectId: string, requestId: string, optionId: string, message?: string): Promise<boolean>;
-  /** Restores the project's last stored session, unless one is starting or running. */
-  loadLastSession(projectId: string): Promise<void>;
+  /**
+   * Restores the project's last stored session with its newest messages, unless one is starting or running;
+   * installs it once `ready` settled (the settings its stall timer reads).
+   */
+  loadLastSession(projectId: string, ready?: Promise<unknown>): Promise<void>;
+  /** Pages the session's next older messages into its transcript (transcript-paging.ts); never rejects. */
+  loadEarlier(sessionId: string): Promise<void>;
   /** Drops a session from memory and clears all its timers (stall, debounce, cleanup). */
   purgeSession(sessionId: string): void;
   /** Purges the given sessions of a project, or all of them. */

@@ -6,7 +6,7 @@ describe('session store: opening a stored session (an imported one)', () => {
   it("makes it the pane's session with its transcript, so the next prompt continues it", async () => {
     const { store, rpc } = setup();
     rpc.handle('session.list', () => ({ sessions: [record({ id: 'imp', providerSessionId: 'claude-session' })] }));
-    rpc.handle('session.messages.load', () => ({ messages: [userText(0, 'from the CLI')] }));
+    rpc.handle('session.messages.load', () => ({ messages: [userText(0, 'from the CLI')], more: false }));
     rpc.handle('agent.prompt', () => ({ ok: true }));
     expect(await store.openStored('p1', 'imp')).toBe(true);
     expect(store.current('p1')?.id).toBe('imp');

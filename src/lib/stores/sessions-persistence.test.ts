@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { WireMessage } from '../../shared/events';
+import type { SessionRecord } from '../../shared/records';
 import { deferred } from '../testing/fake-rpc';
 import { record, setup, started } from '../testing/session-store-harness';
 import { settle } from '../testing/settle';
@@ -123,10 +124,11 @@ describe('session store: debounced "persist through seqId" requests', () => {
 describe('session store: restore at boot', () => {
   it('rebuilds the last session in seqId order, each seqId once, and resumes the watermark', async () => {
     const { rpc, store, clock } = setup();
-    rpc.handle('session.load', ({ projectId }) => ({ session: projectId === 'p1' ? record() : null }));
-    rpc.handle('session.messages.load', () => ({
-      messages: [assistantText(2, 'third'), userText(0, 'first'), assistantText(1, 'second'), userText(0, 'first')],
-    }));
+    rpc.handle('session.load', ({ projectId }) =>
+      projectId === 'p1'
+        ? { session: record(), messages: [assistantText(2, 'third'), userText(0, 'first'), assistantText(1, 'second'), userText(0, 'first')], more: false }
+        : { session: null },
+    );
     await store.loadLastSession('p1');
     const s = store.current('p1')!;
     expect(s.id).toBe('old');
@@ -168,8 +170,7 @@ describe('session store: restore at boot', () => {
 
   it('restores a done session as its messages only: shown, not mapped, and a prompt still continues it', async () => {
     const { rpc, store } = setup();
-    rpc.handle('session.load', () => ({ session: record({ status: 'done' }) }));
-    rpc.handle('session.messages.load', () => ({ messages: [userText(1, 'old prompt')] }));
+    rpc.handle('session.load', () => ({ session: record({ status: 'done' }), messages: [userText(1, 'old prompt')], more: false }));
     await store.loadLastSession('p1');
     expect(store.current('p1')?.id).toBe('old');
     expect(store.mapped('p1')).toBeUndefined();
@@ -181,7 +182,7 @@ describe('session store: restore at boot', () => {
   it('takes in a session another window started, from its status naming the project', async () => {
     const { rpc, store } = setup();
     rpc.handle('session.list', () => ({ sessions: [record({ id: 'other', status: 'running' })] }));
-    rpc.handle('session.messages.load', () => ({ messages: [userText(0, 'typed in the other window')] }));
+    rpc.handle('session.messages.load', () => ({ messages: [userText(0, 'typed in the other window')], more: false }));
     rpc.emit('agent.status', { sessionId: 'other', projectId: 'p1', status: 'running' });
     rpc.emit('agent.message', { sessionId: 'other', messages: [assistantText(1, 'live answer')] });
     await settle();
@@ -227,13 +228,12 @@ describe('session store: restore at boot', () => {
 
   it('keeps a session started while the restore was loading', async () => {
     const { rpc, store } = setup();
-    const load = deferred<{ messages: WireMessage[] }>();
-    rpc.handle('session.load', () => ({ session: record() }));
-    rpc.handle('session.messages.load', () => load.promise);
+    const load = deferred<{ session: SessionRecord; messages: WireMessage[]; more: boolean }>();
+    rpc.handle('session.load', () => load.promise);
     const restoring = store.loadLastSession('p1');
     await settle();
     await store.send('p1', 'new', 'claude');
-    load.resolve({ messages: [userText(0, 'old')] });
+    load.resolve({ session: record(), messages: [userText(0, 'old')], more: false });
     await restoring;
     expect(store.current('p1')?.id).toBe('s1');
   });

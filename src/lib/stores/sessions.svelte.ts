@@ -28,6 +28,7 @@ import { createSessionResync } from './session-resync';
 import { FINISHED_STATUSES, SessionState } from './session-state.svelte';
 import { START_IN_PROGRESS, type PaneState, type SessionStore, type SessionStoreDeps, type StartResult } from './session-store-types';
 import { createSessionTimers } from './session-timers';
+import { createEarlierLoader } from './transcript-paging';
 
 export { SessionState, normalizeStatus } from './session-state.svelte';
 export { START_IN_PROGRESS, type PaneState, type SessionStore, type SessionStoreDeps, type StartResult } from './session-store-types';
@@ -259,6 +260,7 @@ export function createSessionStore(deps: SessionStoreDeps): SessionStore {
     return true;
   }
 
+  const earlier = createEarlierLoader({ rpc });
   const restorer = createSessionRestorer({
     rpc,
     clock,
@@ -298,6 +300,10 @@ export function createSessionStore(deps: SessionStoreDeps): SessionStore {
     stop,
     answerPermission,
     loadLastSession: restorer.loadLastSession,
+    async loadEarlier(sessionId) {
+      const s = sessions.get(sessionId);
+      if (s) await earlier.load(s);
+    },
     purgeSession,
     purgeProjectSessions,
     settingsChanged() {

@@ -79,3 +79,56 @@ describe('Transcript: each seqId once, in order', () => {
     expect(t.permissionTitle('nope')).toBeUndefined();
   });
 });
+
+describe('Transcript: a window of a longer session', () => {
+  // A session of 40 messages: prompt, a streamed answer in 3 deltas, a tool call and its result, repeated.
+  const session = Array.from({ length: 40 }, (_, seqId) => {
+    const turn = Math.floor(seqId / 6);
+    switch (seqId % 6) {
+      case 0: return userText(seqId, `prompt ${turn}`);
+      case 1: case 2: case 3: return assistantText(seqId, `[${turn}.${seqId % 6}]`, `answer-${turn}`, 'append');
+      case 4: return wire(seqId, { type: 'tool_call', id: `call-${turn}`, name: 'Bash', input: { command: `ls ${turn}` }, command: `ls ${turn}` });
+      default: return wire(seqId, { type: 'tool_result', id: `call-${turn}`, output: `out ${turn}`, isError: false });
+    }
+  });
+  const rows = (t: Transcript) => t.messages.map((m) => [m.key, m.seqId, m.text, m.toolName]);
+  const full = Transcript.fromStored(session);
+
+  it('pages a tail back to the whole session, joining a streamed answer and a result the page edges cut', () => {
+    // The tail starts mid-answer: seqId 14 is the second of turn 2's three deltas (13, 14, 15).
+    const t = Transcript.fromStored(session.slice(14), true);
+    expect([t.hasEarlier, t.earlierBefore]).toEqual([true, 14]);
+    expect(t.messages[0]).toMatchObject({ key: 'assistant:answer-2', text: '[2.2][2.3]', seqId: 14 });
+    // The page 5..13 holds 7 rows; one of them (answer-2) is the start of a row already in the window.
+    expect(t.prepend(session.slice(5, 14), true)).toBe(6);
+    expect(t.messages.find((m) => m.key === 'assistant:answer-2')).toMatchObject({ text: '[2.1][2.2][2.3]', seqId: 13 });
+    expect([t.hasEarlier, t.earlierBefore, t.frontOffset]).toEqual([true, 5, -6]);
+    // The result of turn 0 is in the window (seqId 5); its call comes with the last page.
+    expect(t.messages[0]).toMatchObject({ key: 'tool-result:call-0', toolName: undefined });
+    t.prepend(session.slice(0, 5), false);
+    expect(t.hasEarlier).toBe(false);
+    expect(rows(t)).toEqual(rows(full));
+    expect(t.maxSeqId).toBe(39);
+  });
+
+  it('trims the oldest rows, keeps taking live events, and pages them back as they were', () => {
+    const t = Transcript.fromStored(session.slice(0, 30));
+    // 30 messages are 5 turns of 4 rows.
+    expect(t.trimFront(8)).toBe(12);
+    expect([t.messages.length, t.hasEarlier, t.frontOffset]).toEqual([8, true, 12]);
+    // A trimmed seqId is still seen: a late duplicate does not come back as a row.
+    expect(t.ingest([session[3]]).fresh).toEqual([]);
+    t.ingest(session.slice(30));
+    const before = t.earlierBefore;
+    expect(before).toBe(t.messages[0].seqId);
+    t.prepend(session.filter((w) => w.seqId < before), false);
+    expect(rows(t)).toEqual(rows(full));
+    expect(t.frontOffset).toBe(0);
+  });
+
+  it('stops paging when an older page comes back empty', () => {
+    const t = Transcript.fromStored(session.slice(20), true);
+    expect(t.prepend([], true)).toBe(0);
+    expect(t.hasEarlier).toBe(false);
+  });
+});

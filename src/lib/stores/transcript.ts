@@ -4,6 +4,12 @@
  * thousands of messages, so new ones are pushed onto one array and streamed
  * deltas replace a single slot, found through a key → index map. The owner
  * bumps a version signal after each batch so the UI knows to look again.
+ *
+ * It holds a window: the newest messages, from some seqId on. A restore
+ * loads only the session's tail, older pages are prepended when the user
+ * scrolls up ({@link Transcript.prepend}), and the oldest rows are dropped
+ * again once the window grows past its size ({@link Transcript.trimFront}).
+ * The main process holds every message, so nothing dropped here is lost.
  */
 import type { AgentEvent, Approvals, FileEdit, WireMessage } from '../../shared/events';
 /** A provider's usage-window report, as the pane header shows it. */
@@ -95,6 +101,31 @@ export class Transcript {
 
   private latestApprovals: Approvals | undefined;
   private latestRateLimit: RateLimit | undefined;
+  /** Keys of rows an `append` event created: a page prepended later may hold the start of their text. */
+  private readonly appendCreated = new Set<string>();
+  private earlier = false;
+  private earlierThan = 0;
+  private removedFront = 0;
+
+  /** True when the main process holds messages older than this window: page them in with {@link prepend}. */
+  get hasEarlier(): boolean {
+    return this.earlier;
+  }
+
+  /** The seqId the next older page ends before (the `beforeSeqId` of `session.messages.load`). */
+  get earlierBefore(): number {
+    return this.earlierThan;
+  }
+
+  /**
+   * How many rows the window's front moved since the transcript was built:
+   * plus the rows {@link trimFront} dropped, minus the rows {@link prepend}
+   * added. A list keeps its geometry across a move by shifting it as much;
+   * `frontOffset + i` is row i's position in the whole session.
+   */
+  get frontOffset(): number {
+    return this.removedFront;
+  }
 
   /** The provider's usage window as last reported (`rate_limit` events), for the pane header. */
   get rateLimit(): RateLimit | undefined {
@@ -106,11 +137,86 @@ export class Transcript {
     return this.latestApprovals;
   }
 
-  /** Builds a transcript from a complete stored list (`session.messages.load`): applied in seqId order, each seqId once. */
-  static fromStored(wires: readonly WireMessage[]): Transcript {
+  /**
+   * Builds a transcript from stored messages (`session.messages.load`, or
+   * `session.load`'s tail): applied in seqId order, each seqId once. `more`
+   * says the list is a tail and older messages exist before its first seqId.
+   */
+  static fromStored(wires: readonly WireMessage[], more = false): Transcript {
     const t = new Transcript();
     t.ingest(wires, { complete: true });
+    t.earlier = more && wires.length > 0;
+    t.earlierThan = wires.reduce((min, w) => Math.min(min, w.seqId), Number.MAX_SAFE_INTEGER);
     return t;
+  }
+
+  /**
+   * Adds a page of older messages in front of the window: `older` are the
+   * messages before {@link earlierBefore} (`session.messages.load` with that
+   * `beforeSeqId`), `more` whether still older ones exist. A message the
+   * window's edge cut in two is joined again: streamed text the page holds
+   * the start of is put before the window's part, and tool results learn the
+   * name and path of calls the page holds. Returns the number of rows added.
+   */
+  prepend(older: readonly WireMessage[], more: boolean): number {
+    const page = older.filter((w) => w && typeof w.seqId === 'number' && w.event && w.seqId < this.earlierThan);
+    if (page.length === 0) {
+      // Nothing older came back: there is nothing more to page in.
+      this.earlier = false;
+      return 0;
+    }
+    const o = Transcript.fromStored(page);
+    const current = this.messages.splice(0, this.messages.length);
+    const joined: DisplayMessage[] = o.messages.slice();
+    for (const row of current) {
+      const at = o.indexByKey.get(row.key);
+      if (at === undefined) {
+        joined.push(row.role === 'tool-result' && row.toolName === undefined ? withCall(row, o.find(`tool-call:${row.key.slice('tool-result:'.length)}`)) : row);
+        continue;
+      }
+      const start = joined[at];
+      const text = this.appendCreated.has(row.key) ? start.text + row.text : row.text;
+      joined[at] = { ...row, seqId: start.seqId, ts: start.ts, text, tool: row.tool ?? start.tool, rev: row.rev + 1 };
+      if (!o.appendCreated.has(row.key)) this.appendCreated.delete(row.key);
+    }
+    for (const key of o.appendCreated) this.appendCreated.add(key);
+    for (const [id, title] of o.permissionTitles) if (!this.permissionTitles.has(id)) this.permissionTitles.set(id, title);
+    this.latestApprovals ??= o.latestApprovals;
+    this.latestRateLimit ??= o.latestRateLimit;
+    const added = joined.length - current.length;
+    this.replaceRows(joined);
+    this.removedFront -= added;
+    this.earlier = more;
+    this.earlierThan = page[0].seqId;
+    return added;
+  }
+
+  /**
+   * Drops the oldest rows until `keep` remain (none when there are no more);
+   * they stay in the main process, and {@link prepend} brings them back.
+   * Returns the number of rows dropped. A dropped message that a later event
+   * still updates comes back as its row of that time.
+   */
+  trimFront(keep: number): number {
+    const drop = this.messages.length - keep;
+    if (drop <= 0) return 0;
+    const gone = this.messages.splice(0, drop);
+    for (const row of gone) this.appendCreated.delete(row.key);
+    this.replaceRows(this.messages.splice(0, this.messages.length));
+    this.removedFront += drop;
+    this.earlier = true;
+    this.earlierThan = this.messages[0]?.seqId ?? this.contiguous + 1;
+    return drop;
+  }
+
+  /** Makes `rows` the window, in place (the list holds on to the array), and rebuilds the key index. */
+  private replaceRows(rows: DisplayMessage[]): void {
+    this.indexByKey.clear();
+    this.messages.length = 0;
+    for (const row of rows) {
+      this.indexByKey.set(row.key, this.messages.length);
+      this.messages.push(row);
+    }
   }
 
   /** Highest seqId applied (every smaller one is applied too), or -1: the `afterSeqId` of a `session.sync`. */
@@ -242,15 +348,22 @@ export class Transcript {
   ): boolean {
     const i = this.indexByKey.get(key);
     if (i === undefined) {
+      if (append) this.appendCreated.add(key);
       this.indexByKey.set(key, this.messages.length);
       this.messages.push({ key, role, seqId, ts, text, tool, permission, toolName, toolPath, isError, rev: 0 });
       return true;
     }
     const prev = this.messages[i];
+    if (!append) this.appendCreated.delete(key);
     const nextText = append ? prev.text + text : text;
     this.messages[i] = { key, role, seqId: prev.seqId, ts: prev.ts, text: nextText, tool, permission, toolName, toolPath, isError, rev: prev.rev + 1 };
     return true;
   }
+}
+
+/** A tool result whose call a prepended page holds, with the call's name and path. */
+function withCall(row: DisplayMessage, call: DisplayMessage | undefined): DisplayMessage {
+  return call?.tool ? { ...row, toolName: call.tool.name, toolPath: call.tool.path, rev: row.rev + 1 } : row;
 }
 
 /** The batch in seqId order; a batch that already is (the usual case) is returned as is. */

@@ -25,7 +25,7 @@ const defaults: HandlerTable = {
   'session.persist': (p) => ({ ok: true, savedThroughSeqId: p.throughSeqId }),
   // Answers nothing by default: a test that exercises resync scripts the snapshots it needs.
   'session.sync': () => ({ bootId: 'boot-1', sessions: [] }),
-  'session.messages.load': () => ({ messages: [] }),
+  'session.messages.load': () => ({ messages: [], more: false }),
   'session.list': () => ({ sessions: [] }),
   'settings.getAll': () => ({ ...DEFAULT_SETTINGS }),
   'settings.set': ({ key, value }) => ({ ...DEFAULT_SETTINGS, [key]: value }),

@@ -12,6 +12,8 @@ import { SessionRecordSchema } from '../records';
 const sessionId = z.string().min(1).max(64);
 /** A seqId the client holds through; -1 = nothing yet. */
 const throughSeqId = z.number().int().min(-1);
+/** Messages per page of `session.messages.load` and `session.load`'s tail. */
+const pageLimit = z.number().int().min(1).max(100_000);
 
 /**
  * One session as a fresh load would show it, from `afterSeqId` on: its
@@ -31,8 +33,15 @@ export const SessionSnapshotSchema = z.object({
 export type SessionSnapshot = z.infer<typeof SessionSnapshotSchema>;
 
 export const sessionRequests = {
-  /** The project's most recent session, or null. */
-  'session.load': { params: z.object({ projectId: z.string().min(1).max(64) }).strict(), response: z.object({ session: SessionRecordSchema.nullable() }) },
+  /**
+   * The project's most recent session, or null. With `tail`, the answer also
+   * holds the session's newest `tail` messages (as `session.messages.load`
+   * with that `limit` answers), so a restore takes one round trip.
+   */
+  'session.load': {
+    params: z.object({ projectId: z.string().min(1).max(64), tail: pageLimit.optional() }).strict(),
+    response: z.object({ session: SessionRecordSchema.nullable(), messages: z.array(WireMessageSchema).optional(), more: z.boolean().optional() }),
+  },
   /**
    * "Persist this session through seqId N": the main process writes the
    * messages it holds up to N (idempotent on (session_id, seq_id)). Returns
@@ -54,8 +63,16 @@ export const sessionRequests = {
   },
   /** The project's retained sessions, newest first (the History list). */
   'session.list': { params: z.object({ projectId: z.string().min(1).max(64) }).strict(), response: z.object({ sessions: z.array(SessionRecordSchema) }) },
-  /** Every message of a session, stored or not yet written, ordered by seqId. */
-  'session.messages.load': { params: z.object({ sessionId }).strict(), response: z.object({ messages: z.array(WireMessageSchema) }) },
+  /**
+   * A session's messages, stored or not yet written, ordered by seqId: every
+   * one, or with `limit` a page read backwards from the end, the newest
+   * `limit` below `beforeSeqId` (default: the end). `more` says older ones
+   * exist (the client pages on with the first seqId it got).
+   */
+  'session.messages.load': {
+    params: z.object({ sessionId, beforeSeqId: z.number().int().min(0).optional(), limit: pageLimit.optional() }).strict(),
+    response: z.object({ messages: z.array(WireMessageSchema), more: z.boolean() }),
+  },
 };
 
 export const sessionEvents = {
