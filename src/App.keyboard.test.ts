@@ -78,7 +78,8 @@ describe('App by keyboard', () => {
   it('opens Settings (focus on its heading) and History from the palette and by shortcut', async () => {
     await boot();
     await press(',', { ctrlKey: true });
-    const settings = screen.getByRole('region', { name: 'Settings' });
+    // Settings is a chunk of its own, loaded when it first opens.
+    const settings = await screen.findByRole('region', { name: 'Settings' });
     expect(document.activeElement).toBe(within(settings).getByRole('heading', { name: 'Settings' }));
     await paletteRun('close settings');
     expect(screen.queryByRole('region', { name: 'Settings' })).toBeNull();
@@ -94,19 +95,21 @@ describe('App by keyboard', () => {
     const { rpc } = await boot();
     expect(document.documentElement.dataset.theme).toBe('dark');
     await paletteRun('theme light');
-    expect(rpc.callsOf('settings.set')).toEqual([{ key: 'theme', value: 'light' }]);
+    // The settings schemas load with the first save.
+    await vi.waitFor(() => expect(rpc.callsOf('settings.set')).toEqual([{ key: 'theme', value: 'light' }]));
+    await settle();
     expect(document.documentElement.dataset.theme).toBe('light');
   });
 
   it('saves and applies the theme picked in Settings at once, without the Save button', async () => {
     const { rpc } = await boot();
     await press(',', { ctrlKey: true });
-    const select = within(screen.getByRole('region', { name: 'Settings' })).getByRole('combobox', { name: 'Theme' }) as HTMLSelectElement;
+    const select = within(await screen.findByRole('region', { name: 'Settings' })).getByRole('combobox', { name: 'Theme' }) as HTMLSelectElement;
     expect(select.value).toBe('dark');
     await fireEvent.change(select, { target: { value: 'system' } });
+    await vi.waitFor(() => expect(rpc.callsOf('settings.set')).toEqual([{ key: 'theme', value: 'system' }]));
     await settle();
     flushSync();
-    expect(rpc.callsOf('settings.set')).toEqual([{ key: 'theme', value: 'system' }]);
     // jsdom has no matchMedia: "system" is dark there.
     expect(document.documentElement.dataset.theme).toBe('dark');
     await fireEvent.change(select, { target: { value: 'light' } });

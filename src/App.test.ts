@@ -135,7 +135,8 @@ describe('App', () => {
     const { rpc } = await boot();
     expect(rpc.callsOf('settings.getAll')).toHaveLength(1);
     await fireEvent.click(screen.getByRole('button', { name: 'Settings' }));
-    const settingsView = screen.getByRole('region', { name: 'Settings' });
+    // Settings is a chunk of its own, loaded when it first opens.
+    const settingsView = await screen.findByRole('region', { name: 'Settings' });
     expect(settingsView).toBeInstanceOf(HTMLElement);
     expect(within(settingsView).getByRole('button', { name: 'Save' }).getAttribute('type')).toBe('submit');
     expect(screen.queryByRole('region', { name: 'alpha' })).toBeNull();

@@ -31,6 +31,28 @@ describe('rpc dispatch', () => {
     expect(await call('agent.start', { projectId: 'p', provider: 'gpt-pirate', prompt: 'x' })).toMatchObject({ success: false, error: expect.stringContaining('provider') });
   });
 
+  it("restores with a tail: session.load's newest messages and more, session.loadLast for every project, pages before a seqId", async () => {
+    const { call, core } = setup();
+    core.store.projects.insert({ id: 'p1', name: 'one', path: '/w/one', createdAt: 1 });
+    core.store.projects.insert({ id: 'p2', name: 'two', path: '/w/two', createdAt: 2 });
+    core.store.sessions.insert({
+      id: 's1', projectId: 'p1', provider: 'claude', status: 'done', reason: null, error: null, providerSessionId: null, model: null, costUsd: null,
+      inputTokens: 0, outputTokens: 0, createdAt: 1, updatedAt: 1, cwd: '/w/one', optionsJson: '{}', sidecarPid: null, sidecarStartTicks: null,
+    });
+    core.store.messages.save('s1', Array.from({ length: 30 }, (_, seqId) => ({ seqId, ts: seqId, event: { type: 'text' as const, id: `m${seqId}`, role: 'assistant' as const, text: `t${seqId}`, mode: 'replace' as const } })));
+    const seqs = (res: unknown) => ((res as { payload: { messages: { seqId: number }[] } }).payload.messages).map((m) => m.seqId);
+    const tail = await call('session.load', { projectId: 'p1', tail: 4 });
+    expect(tail).toMatchObject({ success: true, payload: { session: { id: 's1' }, more: true } });
+    expect(seqs(tail)).toEqual([26, 27, 28, 29]);
+    expect(await call('session.load', { projectId: 'p1' })).toEqual({ type: 'response', id: 7, success: true, payload: { session: expect.objectContaining({ id: 's1' }) } });
+    const all = await call('session.loadLast', { tail: 2 });
+    expect(all).toMatchObject({ success: true, payload: { sessions: [{ projectId: 'p1', session: { id: 's1' }, more: true }] } });
+    expect((all as { payload: { sessions: { messages: { seqId: number }[] }[] } }).payload.sessions[0]!.messages.map((m) => m.seqId)).toEqual([28, 29]);
+    expect(seqs(await call('session.messages.load', { sessionId: 's1', beforeSeqId: 26, limit: 3 }))).toEqual([23, 24, 25]);
+    expect(await call('session.messages.load', { sessionId: 's1', beforeSeqId: 2, limit: 3 })).toMatchObject({ payload: { more: false } });
+    expect(await call('session.loadLast', { tail: 0 })).toMatchObject({ success: false, error: expect.stringContaining('Invalid params for session.loadLast: tail:') });
+  });
+
   it('refuses huge strings', async () => {
     const { call } = setup();
     const res = await call('projects.add', { path: 'x'.repeat(5000) });

@@ -1,7 +1,7 @@
 /** How providers, their availability and their options read in the UI (picker, Settings, History). */
 import type { CodexSandbox, ProviderId } from '../shared/providers';
 import type { ProviderInfo } from '../shared/rpc/providers';
-import { SIGN_IN_LABELS } from '../shared/sign-in';
+import { SIGN_IN_LABELS } from '../shared/sign-in-text';
 import type { ProvidersStore } from './stores/providers.svelte';
 
 /** Display names of the providers. */

@@ -13,8 +13,7 @@ export const UsdLimitSchema = z
   .nullable();
 export type UsdLimit = z.infer<typeof UsdLimitSchema>;
 
-/** Which limit a session crossed: its own, or its project's (all time). */
-export type BudgetScope = 'session' | 'project';
+export { budgetExceededMessage, formatUsd, type BudgetScope } from './usd';
 
 /**
  * Reads a limit as typed in Settings: empty (or blank) is no limit; `$`,
@@ -27,18 +26,4 @@ export function parseUsdLimit(text: string): { ok: true; value: UsdLimit } | { o
   if (!/^[+-]?(\d+(\.\d*)?|\.\d+)$/.test(trimmed)) return { ok: false, error: `"${text.trim()}" is not an amount in US dollars, like 5 or 2.50` };
   const parsed = UsdLimitSchema.safeParse(Number(trimmed));
   return parsed.success ? { ok: true, value: parsed.data } : { ok: false, error: parsed.error.issues[0]?.message ?? 'Invalid budget' };
-}
-
-/** USD for people: `$0.06`, `$12.50`; amounts under a cent keep four decimals (`$0.0042`). */
-export function formatUsd(usd: number): string {
-  return `$${usd > 0 && usd < 0.01 ? usd.toFixed(4) : usd.toFixed(2)}`;
-}
-
-/**
- * The sentence a crossed limit shows in the pane and the toast, e.g.
- * `Stopped: session budget $0.01 exceeded by $0.05 ($0.06 spent)`.
- * `limitUsd` and `spentUsd` in USD; `spentUsd` is above `limitUsd`.
- */
-export function budgetExceededMessage(scope: BudgetScope, limitUsd: number, spentUsd: number): string {
-  return `Stopped: ${scope} budget ${formatUsd(limitUsd)} exceeded by ${formatUsd(spentUsd - limitUsd)} (${formatUsd(spentUsd)} spent)`;
 }

@@ -9,11 +9,10 @@
  * (`mode: 'append'` adds text, `'replace'` swaps it), it never adds a new one.
  */
 import { z } from 'zod';
+import { SESSION_STATUSES } from './session-status';
 
-/** Lifecycle of a session as the UI shows it. */
-export const SESSION_STATUSES = ['starting', 'running', 'done', 'error', 'idle', 'interrupted'] as const;
+export { SESSION_STATUSES, type SessionStatus } from './session-status';
 export const SessionStatusSchema = z.enum(SESSION_STATUSES);
-export type SessionStatus = z.infer<typeof SessionStatusSchema>;
 
 /** Why a session left the running state; shown and persisted with the status. */
 export const StatusReasonSchema = z.enum([

@@ -1,38 +1,17 @@
 /** Providers Corral can run, and the options a session start accepts. */
 import { z } from 'zod';
+import { CODEX_SANDBOX_MODES, PROVIDERS } from './provider-ids';
 
-export const PROVIDERS = ['claude', 'codex', 'ollama', 'acp'] as const;
+export { ACP_PRESETS, CODEX_SANDBOX_MODES, DEFAULT_OLLAMA_HOST, PROVIDERS, type AcpPreset, type CodexSandbox, type ProviderId } from './provider-ids';
+
 export const ProviderIdSchema = z.enum(PROVIDERS);
-export type ProviderId = z.infer<typeof ProviderIdSchema>;
 
 /** Claude Code permission modes; other providers derive their own policy from these. */
 export const PermissionModeSchema = z.enum(['default', 'acceptEdits', 'bypassPermissions', 'plan']);
 export type PermissionMode = z.infer<typeof PermissionModeSchema>;
 
-/**
- * Codex sandbox policies (the app-server's `sandbox`): what model-generated
- * commands may touch. Unset, the runner derives one from the permission mode.
- */
-export const CODEX_SANDBOX_MODES = ['read-only', 'workspace-write', 'danger-full-access'] as const;
+/** Codex sandbox policies (the values: provider-ids.ts). */
 export const CodexSandboxSchema = z.enum(CODEX_SANDBOX_MODES);
-export type CodexSandbox = z.infer<typeof CodexSandboxSchema>;
-
-/** A ready-made ACP agent command line for the Settings picker; `bin` is the executable the availability probe looks for. */
-export type AcpPreset = { id: string; label: string; command: string; bin: string };
-
-/**
- * Known ACP agents. Any other command line that speaks ACP on stdio works
- * too (Settings: `provider_settings.acp.command`).
- */
-export const ACP_PRESETS: readonly AcpPreset[] = [
-  { id: 'gemini', label: 'Gemini CLI', command: 'gemini --acp', bin: 'gemini' },
-  { id: 'claude-agent-acp', label: 'Claude Code (ACP adapter)', command: 'claude-agent-acp', bin: 'claude-agent-acp' },
-  { id: 'codex-acp', label: 'Codex (ACP adapter)', command: 'codex-acp', bin: 'codex-acp' },
-  { id: 'qwen', label: 'Qwen Code', command: 'qwen --acp', bin: 'qwen' },
-];
-
-/** Default Ollama server when neither the setting nor `OLLAMA_HOST` names one. */
-export const DEFAULT_OLLAMA_HOST = 'http://127.0.0.1:11434';
 
 /**
  * Env keys a user may not set through `extraEnv`: they steer the agent CLIs

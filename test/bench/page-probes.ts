@@ -29,8 +29,9 @@ export async function longTasksSince(page: Page, sinceMs: number): Promise<LongT
 /**
  * Clicks `button` inside the page and resolves with the page-clock times of
  * the click and of the first animation frame in which a `[data-role=<role>]`
- * element of `scope` contains `text`; also the `data-index` of that element's
- * row (its index in the transcript). Throws after `timeoutMs`.
+ * element of `scope` contains `text`; also the `data-position` of that
+ * element's row (its place in a transcript the pane built from the session's
+ * start, however many of its oldest rows the window has trimmed since). Throws after `timeoutMs`.
  */
 export async function clickUntilShown(button: Locator, scope: Locator, role: string, text: string, timeoutMs: number):
   Promise<{ clickedAt: number; shownAt: number; rowIndex: number }> {
@@ -41,8 +42,8 @@ export async function clickUntilShown(button: Locator, scope: Locator, role: str
     const frame = () => {
       for (const el of root.querySelectorAll(`[data-role="${role}"]`)) {
         if (!el.textContent?.includes(text)) continue;
-        const row = el.closest('[data-index]');
-        resolve({ clickedAt, shownAt: performance.now(), rowIndex: Number(row?.getAttribute('data-index') ?? -1) });
+        const row = el.closest('[data-position]');
+        resolve({ clickedAt, shownAt: performance.now(), rowIndex: Number(row?.getAttribute('data-position') ?? -1) });
         return;
       }
       if (performance.now() - clickedAt > timeoutMs) reject(new Error(`"${text}" was not shown within ${timeoutMs} ms`));

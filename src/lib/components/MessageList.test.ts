@@ -66,3 +66,53 @@ describe('MessageList', () => {
     expect(log.querySelectorAll('[data-hit]')).toHaveLength(0);
   });
 });
+
+describe('MessageList: a window of a longer transcript', () => {
+  /** A paging object over `t`, with a scripted loadEarlier. */
+  function paging(t: Transcript, over: Partial<{ loading: boolean; error: string | null }> = {}) {
+    const calls: number[] = [];
+    return {
+      calls,
+      paging: { hasEarlier: t.hasEarlier, loading: false, error: null, frontOffset: t.frontOffset, ...over, loadEarlier: () => calls.push(1), reading: () => {} },
+    };
+  }
+  const tail = () => {
+    const wires = [];
+    for (let i = 2000; i < 3000; i++) wires.push(i % 2 ? assistantText(i, `answer ${i}`) : userText(i, `question ${i}`));
+    return Transcript.fromStored(wires, true);
+  };
+
+  it('offers the earlier messages, says while they load, and says why they failed with a Retry', async () => {
+    const t = tail();
+    const p = paging(t);
+    const { rerender } = render(MessageList, { props: { messages: t.messages, version: 1, paging: p.paging } });
+    screen.getByRole('button', { name: 'Load earlier messages' }).click();
+    expect(p.calls).toHaveLength(1);
+    await rerender({ messages: t.messages, version: 1, paging: paging(t, { loading: true }).paging });
+    expect(screen.getByRole('status').textContent?.trim()).toBe('Loading earlier messages…');
+    const failed = paging(t, { error: 'database is locked' });
+    await rerender({ messages: t.messages, version: 1, paging: failed.paging });
+    expect(screen.getByRole('status').textContent?.replace(/\s+/g, ' ').trim()).toBe('Could not load earlier messages: database is locked Retry');
+    screen.getByRole('button', { name: 'Retry' }).click();
+    expect(failed.calls).toHaveLength(1);
+  });
+
+  it('pages back until a revealed message is there, numbering rows so that a number stays with its row as the window moves', async () => {
+    const t = tail();
+    const reveal = { key: 'user:u1500' };
+    const p = paging(t);
+    const { rerender } = render(MessageList, { props: { messages: t.messages, version: 1, paging: p.paging, reveal } });
+    const log = screen.getByRole('log', { name: 'Messages' });
+    expect(p.calls).toHaveLength(1);
+    const older = [];
+    for (let i = 1000; i < 2000; i++) older.push(i % 2 ? assistantText(i, `answer ${i}`) : userText(i, `question ${i}`));
+    t.prepend(older, true);
+    await rerender({ messages: t.messages, version: 2, paging: paging(t).paging, reveal });
+    flushSync();
+    const hit = log.querySelector<HTMLElement>('[data-hit]');
+    expect(hit?.textContent?.trim()).toBe('You question 1500');
+    // Row 0 of the restored tail was question 2000: 500 rows after question 1500.
+    expect(hit?.dataset.position).toBe('-500');
+    expect(t.frontOffset).toBe(-1000);
+  });
+});

@@ -1,6 +1,6 @@
 import { fireEvent, render, screen, within } from '@testing-library/svelte';
 import { flushSync } from 'svelte';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { DEFAULT_SETTINGS, type Settings } from '../../shared/settings';
 import { createTestStores } from '../testing/app-stores';
 import { settle } from '../testing/settle';
@@ -27,6 +27,8 @@ async function typeInto(label: string, value: string) {
 
 async function save() {
   await fireEvent.click(screen.getByRole('button', { name: 'Save' }));
+  // The first save loads the settings schemas (a chunk of their own): wait for its result line.
+  await vi.waitFor(() => expect(screen.getByRole('status').textContent).toMatch(/saved|Nothing/));
   await settle();
   flushSync();
 }

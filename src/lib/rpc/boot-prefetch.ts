@@ -1,10 +1,12 @@
 /**
  * The boot's first reads, sent by the entry (src/main.ts) as soon as the
  * connection exists, so that they travel while the app's code still loads:
- * `settings.getAll`, `projects.list`, then `session.load` with its tail for
- * every project. The returned client answers the app's first identical
- * request (same method, same params) from them, once; any other request, a
- * second one, or one after `maxAgeMs` goes to the main process as usual.
+ * `settings.getAll`, `projects.list`, and `session.loadLast` (every
+ * project's last session with its tail). The returned client answers the
+ * app's first identical request (same method, same params) from them, and
+ * each project's first `session.load` with that tail from `session.loadLast`,
+ * once; any other request, a second one, or one after `maxAgeMs` goes to the
+ * main process as usual.
  */
 import type { Params, RequestName, Response } from '../../shared/rpc/index';
 import type { RpcClient } from './types';
@@ -36,14 +38,31 @@ export function prefetchBoot(client: RpcClient, opts: BootPrefetchOptions): RpcC
     return answer;
   }
   send('settings.getAll', {});
-  send('projects.list', {}).then(
-    (projects) => {
-      for (const p of projects) send('session.load', { projectId: p.id, tail: opts.tail });
-    },
-    () => {},
-  );
+  send('projects.list', {});
+  const lastSessions = { answer: client.request('session.loadLast', { tail: opts.tail }), at: now() };
+  lastSessions.answer.catch(() => {});
+  const restored = new Set<string>();
+
+  /** A project's first `session.load` with the prefetched tail, from `session.loadLast`; null when it cannot be. */
+  function restore(params: Params<'session.load'>): Promise<Response<'session.load'>> | null {
+    if (params.tail !== opts.tail || restored.has(params.projectId) || now() - lastSessions.at > maxAge) return null;
+    restored.add(params.projectId);
+    return lastSessions.answer.then(
+      ({ sessions }) => {
+        const hit = sessions.find((s) => s.projectId === params.projectId);
+        // No session in the answer: the project has none, or was added since; ask.
+        return hit ? { session: hit.session, messages: hit.messages, more: hit.more } : client.request('session.load', params);
+      },
+      () => client.request('session.load', params),
+    );
+  }
+
   return {
     request(method, params) {
+      if (method === 'session.load') {
+        const answer = restore(params as Params<'session.load'>);
+        if (answer) return answer as Promise<Response<typeof method>>;
+      }
       const key = keyOf(method, params);
       const hit = waiting.get(key);
       waiting.delete(key);

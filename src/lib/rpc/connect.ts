@@ -14,9 +14,17 @@
 import { Electroview } from 'electrobun/view';
 import { realClock, type Clock } from '../../shared/clock';
 import { rpcProtocols } from '../../shared/web-auth';
+import { whenIdle } from '../idle';
 import { createElectrobunRpcClient } from './electrobun-client';
+import type { EventGuard } from './event-guard';
 import type { Connection, ConnectionState, RpcClient } from './types';
 import { createWebSocketTransport, type SocketLike } from './websocket-transport';
+
+/**
+ * When the event guard's schemas load if no event asked for them first, ms
+ * after the connection starts (then at the next idle moment): after the boot.
+ */
+export const GUARD_PRELOAD_MS = 1000;
 
 /** The page's location, as far as the transport cares. */
 export type PageLocation = Pick<Location, 'protocol' | 'host'>;
@@ -89,8 +97,11 @@ export interface RpcConnection {
 /** Creates the client over the transport that fits the host page. */
 export function connectRpc(options: { win?: Window; clock?: Clock; connect?: (url: string, protocols: string[]) => SocketLike } = {}): RpcConnection {
   const win = options.win ?? window;
-  // The contract's schemas load while the connection opens; events wait for them, requests do not.
-  const { rpc, client } = createElectrobunRpcClient({ guard: import('./event-guard').then((m) => m.createEventGuard()) });
+  // The contract's schemas (zod) load with the first event, or once the boot is surely over: not on its path.
+  let loading: Promise<EventGuard> | null = null;
+  const guard = () => (loading ??= import('./event-guard').then((m) => m.createEventGuard()));
+  setTimeout(() => whenIdle(() => void guard()), GUARD_PRELOAD_MS);
+  const { rpc, client } = createElectrobunRpcClient({ guard });
   if (isElectrobunHost(win)) {
     new Electroview({ rpc });
     return { client, connection: alwaysOpen(), missingToken: false };

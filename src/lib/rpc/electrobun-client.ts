@@ -23,28 +23,32 @@ export interface ElectrobunRpcClient {
 /**
  * Creates the view-side RPC with no transport yet; pushed messages are
  * checked by `guard` (src/lib/rpc/event-guard.ts), then fan out to
- * `client.on` listeners. The guard may still be loading (a promise: the
- * contract's schemas are a chunk of their own, off the boot path); events
- * that arrive meanwhile wait, in order, and are checked once it is there.
+ * `client.on` listeners. The guard may be a loader (the contract's schemas
+ * are a chunk of their own, off the boot path), called with the first event:
+ * events that arrive before it is there wait, in order, and are checked then.
  * Events that arrive before anyone listens (the app loads after the
  * connection opens) wait too, and go out in order once the first listener is
  * registered (a microtask later, so all of the app's listeners hear them).
  */
-export function createElectrobunRpcClient(options: { guard: EventGuard | Promise<EventGuard>; maxRequestMs?: number }): ElectrobunRpcClient {
+export function createElectrobunRpcClient(options: { guard: EventGuard | (() => Promise<EventGuard>); maxRequestMs?: number }): ElectrobunRpcClient {
   const listeners = new Map<string, Set<(payload: unknown) => void>>();
-  let guard: EventGuard | null = null;
+  let guard: EventGuard | null = typeof options.guard === 'function' ? null : options.guard;
+  const load = typeof options.guard === 'function' ? options.guard : null;
+  let loading = false;
   const waiting: [string, unknown][] = [];
-  const takeGuard = (g: EventGuard) => {
-    guard = g;
-    for (const [name, raw] of waiting.splice(0)) deliver(g, name, raw);
-  };
-  if (options.guard instanceof Promise) {
-    options.guard.then(takeGuard, (err: unknown) => console.error('rpc: the event guard did not load; events are held', err));
-  } else takeGuard(options.guard);
 
   function dispatch(name: string, raw: unknown) {
-    if (guard) deliver(guard, name, raw);
-    else waiting.push([name, raw]);
+    if (guard) return deliver(guard, name, raw);
+    waiting.push([name, raw]);
+    if (loading || !load) return;
+    loading = true;
+    load().then(
+      (g) => {
+        guard = g;
+        for (const [n, r] of waiting.splice(0)) deliver(g, n, r);
+      },
+      (err: unknown) => console.error('rpc: the event guard did not load; events are held', err),
+    );
   }
 
   // Until the app registered its listeners (it loads after the connection opens), checked events wait for it.

@@ -39,11 +39,12 @@ describe('incoming events are checked against the contract', () => {
     expect(warned).toHaveLength(1);
   });
 
-  it('holds events that arrive before the guard loaded, then checks and delivers them in order', async () => {
+  it('loads the guard with the first event, holds the events until it is there, then checks and delivers them in order', async () => {
     const sockets = createSocketFactory();
     const { transport } = createWebSocketTransport({ url: 'ws://h/rpc', clock: createFakeClock(), connect: sockets.connect });
     let loaded!: (g: ReturnType<typeof createEventGuard>) => void;
-    const { rpc, client } = createElectrobunRpcClient({ guard: new Promise((resolve) => (loaded = resolve)) });
+    let asked = 0;
+    const { rpc, client } = createElectrobunRpcClient({ guard: () => (asked++, new Promise((resolve) => (loaded = resolve))) });
     rpc.setTransport(transport);
     sockets.last.serverOpen();
     const seen: unknown[] = [];
@@ -52,7 +53,7 @@ describe('incoming events are checked against the contract', () => {
     client.on('agent.message', (p) => seen.push(p.messages.map((m) => m.seqId)));
     sockets.last.serverSend({ type: 'message', id: 'agent.message', payload: { sessionId: 's1', messages: [{ seqId: 'one', ts: 1, event: {} }] } });
     sockets.last.serverSend({ type: 'message', id: 'agent.message', payload: { ...good, messages: [{ ...good.messages[0], seqId: 1 }] } });
-    expect(seen).toEqual([]);
+    expect([seen, asked]).toEqual([[], 1]);
     const guard = createEventGuard(() => {});
     loaded(guard);
     await Promise.resolve();

@@ -10,7 +10,8 @@
  */
 import type { Clock, TimerHandle } from '../../shared/clock';
 import type { SessionRecord } from '../../shared/records';
-import { SearchQuerySchema, type SearchHit } from '../../shared/rpc/search';
+import type { SearchHit } from '../../shared/rpc/search';
+import { checkSearchQuery } from '../../shared/search-query';
 import type { RpcClient } from '../rpc/types';
 
 /** A chosen hit, as the pane needs it. A new object each time a hit is chosen, even the same one again. */
@@ -107,15 +108,15 @@ export function createSearchStore(deps: { rpc: RpcClient; clock: Clock; debounce
       return;
     }
     // The contract's own check, so a query the main process would refuse is explained without a round trip.
-    const checked = SearchQuerySchema.safeParse(next);
-    if (!checked.success) {
+    const checked = checkSearchQuery(next);
+    if (!checked.ok) {
       clear();
-      error = checked.error.issues[0]?.message ?? 'This cannot be searched for';
+      error = checked.error;
       loading = false;
       return;
     }
     loading = true;
-    timer = deps.clock.setTimeout(() => void run(checked.data, id), debounceMs);
+    timer = deps.clock.setTimeout(() => void run(checked.query, id), debounceMs);
   }
 
   return {

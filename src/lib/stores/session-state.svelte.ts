@@ -4,7 +4,8 @@
  * signal.
  */
 import { SvelteMap } from 'svelte/reactivity';
-import { SESSION_STATUSES, type FatalKind, type SessionStatus, type StatusReason } from '../../shared/events';
+import type { FatalKind, StatusReason } from '../../shared/events';
+import { SESSION_STATUSES, type SessionStatus } from '../../shared/session-status';
 import type { ProviderId } from '../../shared/providers';
 import type { SessionRecord } from '../../shared/records';
 import type { TimerHandle } from '../../shared/clock';

@@ -19,7 +19,8 @@
  */
 import { SvelteMap } from 'svelte/reactivity';
 import type { ProviderId, SessionOptions } from '../../shared/providers';
-import { DEFAULT_SETTINGS, type Settings } from '../../shared/settings';
+import type { Settings } from '../../shared/settings';
+import { DEFAULT_SETTINGS } from '../../shared/settings-defaults';
 import { recordCostSnapshot, sessionHealth } from './health';
 import { createSessionRestorer } from './session-restore';
 import { createPersistScheduler } from './persist-scheduler';

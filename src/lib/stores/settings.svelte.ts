@@ -1,15 +1,17 @@
 /**
  * The settings store: the values the main process holds (`settings.getAll`),
  * checked here against the same per-key schema before `settings.set`, so an
- * out-of-range value gets its message at once. Stores read settings through
+ * out-of-range value gets its message at once (setting-validation.ts, loaded
+ * with the first save: the schemas are not on the boot path). Stores read settings through
  * a getter ({@link SettingsStore.values}), so a saved change applies without
  * a restart.
  */
-import { DEFAULT_SETTINGS, SettingsSchema, type SettingKey, type Settings } from '../../shared/settings';
+import type { SettingKey, Settings } from '../../shared/settings';
+import { DEFAULT_SETTINGS } from '../../shared/settings-defaults';
 import type { RpcClient } from '../rpc/types';
+import type { SettingResult } from '../setting-validation';
 
-/** Result of validating or saving one setting. */
-export type SettingResult<T = unknown> = { ok: true; value: T } | { ok: false; error: string };
+export type { SettingResult } from '../setting-validation';
 
 /** The settings store's public face. */
 export interface SettingsStore {
@@ -29,17 +31,8 @@ export interface SettingsStoreDeps {
   onChange?: (values: Settings) => void;
 }
 
-const INTEGER_KEYS: ReadonlySet<SettingKey> = new Set(
-  (Object.keys(DEFAULT_SETTINGS) as SettingKey[]).filter((k) => typeof DEFAULT_SETTINGS[k] === 'number'),
-);
-
-/** Checks a value against its key's schema; the message is the schema's own (e.g. "Keep at most 50 sessions"). */
-export function validateSetting<K extends SettingKey>(key: K, value: unknown): SettingResult<Settings[K]> {
-  if (INTEGER_KEYS.has(key) && (typeof value !== 'number' || !Number.isInteger(value))) return { ok: false, error: 'Enter a whole number' };
-  const parsed = SettingsSchema.shape[key].safeParse(value);
-  if (parsed.success) return { ok: true, value: parsed.data as Settings[K] };
-  return { ok: false, error: parsed.error.issues[0]?.message ?? 'Invalid value' };
-}
+/** The schemas' check, once the first save loaded it. */
+let validation: typeof import('../setting-validation') | null = null;
 
 /** Creates the store; nothing is fetched until {@link SettingsStore.load}. */
 export function createSettingsStore(deps: SettingsStoreDeps): SettingsStore {
@@ -60,7 +53,8 @@ export function createSettingsStore(deps: SettingsStoreDeps): SettingsStore {
       deps.onChange?.(values);
     },
     async save(key, value) {
-      const checked = validateSetting(key, value);
+      validation ??= await import('../setting-validation');
+      const checked = validation.validateSetting(key, value);
       if (!checked.ok) return checked;
       try {
         values = { ...DEFAULT_SETTINGS, ...(await rpc.request('settings.set', { key, value: checked.value })) };

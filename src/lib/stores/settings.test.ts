@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_SETTINGS, type Settings } from '../../shared/settings';
 import { createFakeRpc } from '../testing/fake-rpc';
 import { setup } from '../testing/session-store-harness';
-import { createSettingsStore, validateSetting } from './settings.svelte';
+import { validateSetting } from '../setting-validation';
+import { createSettingsStore } from './settings.svelte';
 
 describe('settings: validation', () => {
   it('gives the rule broken when a value is out of range', () => {

@@ -120,8 +120,10 @@ export class Transcript {
   /**
    * How many rows the window's front moved since the transcript was built:
    * plus the rows {@link trimFront} dropped, minus the rows {@link prepend}
-   * added. A list keeps its geometry across a move by shifting it as much;
-   * `frontOffset + i` is row i's position in the whole session.
+   * added. A list keeps its geometry across a move by shifting it as much.
+   * `frontOffset + i` stays with row i as the window moves: for a transcript
+   * built from the session's start it is the row's place in the session, for
+   * a restored tail its place counted from the tail's first row.
    */
   get frontOffset(): number {
     return this.removedFront;

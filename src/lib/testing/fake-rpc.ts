@@ -22,6 +22,7 @@ const defaults: HandlerTable = {
   'agent.stop': () => ({ ok: true }),
   'agent.permission': () => ({ ok: true }),
   'session.load': () => ({ session: null }),
+  'session.loadLast': () => ({ sessions: [] }),
   'session.persist': (p) => ({ ok: true, savedThroughSeqId: p.throughSeqId }),
   // Answers nothing by default: a test that exercises resync scripts the snapshots it needs.
   'session.sync': () => ({ bootId: 'boot-1', sessions: [] }),

@@ -11,16 +11,19 @@
 import { z } from 'zod';
 import { SessionRecordSchema } from '../records';
 import { SEARCH_ROLES } from '../search';
+import { checkSearchQuery } from '../search-query';
 
-/** Longest query accepted, in characters. */
-export const MAX_SEARCH_QUERY_CHARS = 200;
+export { MAX_SEARCH_QUERY_CHARS } from '../search-query';
 
+/** A search query: trimmed, then {@link checkSearchQuery}'s rules with its messages. */
 export const SearchQuerySchema = z
   .string()
-  .trim()
-  .min(1, { message: 'Type something to search for', abort: true })
-  .max(MAX_SEARCH_QUERY_CHARS, `A search is at most ${MAX_SEARCH_QUERY_CHARS} characters`)
-  .refine((q) => /[\p{L}\p{N}]/u.test(q), 'Search for at least one letter or digit');
+  .transform((q, ctx) => {
+    const checked = checkSearchQuery(q);
+    if (checked.ok) return checked.query;
+    ctx.addIssue({ code: 'custom', message: checked.error });
+    return z.NEVER;
+  });
 
 /**
  * A snippet of the message around the hit, as text segments; `hit: true`

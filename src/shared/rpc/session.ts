@@ -43,6 +43,17 @@ export const sessionRequests = {
     response: z.object({ session: SessionRecordSchema.nullable(), messages: z.array(WireMessageSchema).optional(), more: z.boolean().optional() }),
   },
   /**
+   * `session.load` with `tail` for every project at once: what a boot reads
+   * before it knows the projects (src/lib/rpc/boot-prefetch.ts). Projects
+   * without a session are left out.
+   */
+  'session.loadLast': {
+    params: z.object({ tail: pageLimit }).strict(),
+    response: z.object({
+      sessions: z.array(z.object({ projectId: z.string(), session: SessionRecordSchema, messages: z.array(WireMessageSchema), more: z.boolean() })),
+    }),
+  },
+  /**
    * "Persist this session through seqId N": the main process writes the
    * messages it holds up to N (idempotent on (session_id, seq_id)). Returns
    * the highest seqId now stored, or -1.
