@@ -67,6 +67,9 @@ describe('App', () => {
     rpc.emit('agent.message', { sessionId: 's1', messages: [userText(0, 'while hidden')] });
     flushSync();
     await fireEvent.click(within(nav).getByRole('button', { name: 'alpha' }));
+    // Rows are drawn on the next animation frame.
+    await new Promise((resolve) => requestAnimationFrame(resolve));
+    flushSync();
     expect(within(screen.getByRole('region', { name: 'alpha' })).getByRole('log', { name: 'Messages' }).textContent).toContain('while hidden');
   });
 

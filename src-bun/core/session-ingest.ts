@@ -52,6 +52,9 @@ export const LIVE_STATUSES: readonly SessionStatus[] = ['starting', 'running'];
 /** Most messages one `agent.message` carries; a larger batch is split, in order. */
 export const MAX_FRAME_MESSAGES = 500;
 
+/** Rows per SQLite transaction when held messages are written: about 30 ms each, with the search index. */
+export const WRITE_CHUNK_ROWS = 2000;
+
 export function createIngest(deps: {
   store: Store; clock: Clock; publish: Publish; hasClients: () => boolean; log: Logger;
   /** Called after a turn ended (done or error) and its events were written. */
@@ -71,7 +74,36 @@ export function createIngest(deps: {
     }
   }
 
-  /** Writes every unacknowledged event of a session; idempotent. Returns how many were written. */
+  /**
+   * Writes `messages` of a session (held ones, in seqId order) and stops holding them, in transactions of at
+   * most {@link WRITE_CHUNK_ROWS} rows with the event loop running in between, so a backlog of 100,000
+   * messages (about 1.5 s of SQLite with the search index) never blocks the sessions still streaming. The
+   * first chunk is written before this returns. Resolves with the rows written, fewer when the session went
+   * away meanwhile; rejects when a write fails, the rest staying held for the next attempt.
+   */
+  async function writeChunked(sessionId: string, messages: readonly WireMessage[]): Promise<number> {
+    let written = 0;
+    for (let i = 0; i < messages.length; i += WRITE_CHUNK_ROWS) {
+      if (i > 0) {
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        if (!store.sessions.get(sessionId)) return written;
+      }
+      const chunk = messages.slice(i, i + WRITE_CHUNK_ROWS);
+      store.messages.save(sessionId, chunk);
+      unacked.ackThrough(sessionId, chunk[chunk.length - 1].seqId);
+      written += chunk.length;
+    }
+    return written;
+  }
+
+  /** {@link writeChunked} of everything held for the session, started now; a failure is logged (the messages stay held). */
+  function flushInChunks(sessionId: string): void {
+    const pending = [...unacked.pending(sessionId)];
+    if (pending.length === 0) return;
+    writeChunked(sessionId, pending).catch((e: unknown) => log.error(`could not save the messages of session ${sessionId}: ${String(e)}`));
+  }
+
+  /** Writes every unacknowledged event of a session at once (shutdown, the last UI gone); idempotent. Returns how many were written. */
   function flushSession(sessionId: string): number {
     const pending = unacked.pending(sessionId);
     if (pending.length === 0) return 0;
@@ -95,7 +127,7 @@ export function createIngest(deps: {
     const windowMs = store.settings.getAll().persist_debounce_ms;
     s.flushTimer = clock.setTimeout(() => {
       s.flushTimer = null;
-      flushSession(s.record.id);
+      flushInChunks(s.record.id);
     }, deps.hasClients() ? windowMs * 3 : windowMs);
   }
 
@@ -106,7 +138,7 @@ export function createIngest(deps: {
     store.sessions.update(s.record.id, { status, reason, error, updatedAt: s.record.updatedAt });
     publish('agent.status', { sessionId: s.record.id, projectId: s.record.projectId, status, ...(reason ? { reason } : {}), ...(error ? { error } : {}) });
     // A turn that ended (or crashed) is written at once, whoever is attached: nothing received is lost.
-    if (!LIVE_STATUSES.includes(status)) flushSession(s.record.id);
+    if (!LIVE_STATUSES.includes(status)) flushInChunks(s.record.id);
   }
 
   /** Stamps an event with the next seqId, keeps it until acknowledged, and queues it for the UI. */
@@ -195,12 +227,13 @@ export function createIngest(deps: {
      * The store's debounced request "persist session S through seqId N": writes
      * the messages held for S with seqId <= N (idempotent) and stops holding
      * them. Only the main process's own copies are written; nothing comes from
-     * the UI. Returns the highest seqId now stored, or -1.
+     * the UI. Resolves with the highest seqId now stored, or -1. A large
+     * backlog is written in chunks, the event loop running in between
+     * ({@link writeChunked}). Throws for an unknown session.
      */
-    persistThrough(sessionId: string, throughSeqId: number): number {
+    async persistThrough(sessionId: string, throughSeqId: number): Promise<number> {
       if (!store.sessions.get(sessionId)) throw new Error(`Unknown session ${sessionId}`);
-      store.messages.save(sessionId, unacked.pending(sessionId).filter((m) => m.seqId <= throughSeqId));
-      unacked.ackThrough(sessionId, throughSeqId);
+      await writeChunked(sessionId, unacked.pending(sessionId).filter((m) => m.seqId <= throughSeqId));
       return store.messages.maxSeqId(sessionId);
     },
   };

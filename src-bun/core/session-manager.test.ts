@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'bun:test';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { MAX_FRAME_MESSAGES } from './session-ingest';
+import { MAX_FRAME_MESSAGES, WRITE_CHUNK_ROWS } from './session-ingest';
 import { createHarness } from './testdata/harness';
 
 const dirs: string[] = [];
@@ -45,6 +45,9 @@ describe('session manager', () => {
     expect(Math.max(...frames.map((f) => (f.event === 'agent.message' ? f.payload.messages.length : 0)))).toBeLessThanOrEqual(MAX_FRAME_MESSAGES);
     expect(frames.length).toBeGreaterThanOrEqual(Math.ceil(3001 / MAX_FRAME_MESSAGES));
     expect(frames.every((f) => h.published.indexOf(f) < h.published.indexOf(done))).toBe(true);
+    // The ended turn is written at once, in chunks of WRITE_CHUNK_ROWS with the event loop running between them.
+    expect(h.core.store.messages.load(res.sessionId)).toHaveLength(WRITE_CHUNK_ROWS);
+    for (let tick = 0; tick < 5 && h.core.store.messages.load(res.sessionId).length < seqIds.length; tick++) await new Promise((r) => setImmediate(r));
     expect(h.core.store.messages.load(res.sessionId).map((m) => m.seqId)).toEqual(seqIds);
   });
 
@@ -148,10 +151,10 @@ describe('session manager', () => {
     if (!res.ok) throw new Error(res.error);
     await h.statusOf(res.sessionId, 'running');
     expect(h.core.store.messages.load(res.sessionId)).toHaveLength(0);
-    expect(h.core.sessions.persist(res.sessionId, 0)).toBe(0);
+    expect(await h.core.sessions.persist(res.sessionId, 0)).toBe(0);
     expect(h.core.store.messages.load(res.sessionId)).toEqual(h.messages(res.sessionId));
     expect(h.core.sessions.inspect(res.sessionId)?.unacked).toBe(0);
-    expect(() => h.core.sessions.persist('nope', 0)).toThrow('Unknown session nope');
+    await expect(h.core.sessions.persist('nope', 0)).rejects.toThrow('Unknown session nope');
     await h.core.shutdown();
   });
 

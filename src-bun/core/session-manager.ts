@@ -317,7 +317,7 @@ export function createSessionManager(deps: SessionManagerDeps) {
     },
 
     /** "Persist session S through seqId N" (the store's debounced request); returns the highest stored seqId. */
-    persist: (sessionId: string, throughSeqId: number): number => ingest.persistThrough(sessionId, throughSeqId),
+    persist: (sessionId: string, throughSeqId: number): Promise<number> => ingest.persistThrough(sessionId, throughSeqId),
 
     /** `session.sync`: per session, what a fresh load shows after `afterSeqId` (see session-sync.ts). */
     sync: (sessions: readonly { sessionId: string; afterSeqId: number }[]): { bootId: string; sessions: SessionSnapshot[] } =>

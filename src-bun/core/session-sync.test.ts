@@ -8,7 +8,7 @@ import { describe, expect, it } from 'bun:test';
 import type { AgentEvent } from '../../src/shared/events';
 import { createFakeClock } from '../../src/shared/clock';
 import { requestSchemas } from '../../src/shared/rpc';
-import { createIngest, type Live, type Publish } from './session-ingest';
+import { createIngest, WRITE_CHUNK_ROWS, type Live, type Publish } from './session-ingest';
 import { createSessionSync } from './session-sync';
 import { createStore, type StoredSession } from './store';
 
@@ -43,16 +43,16 @@ function setup(opts: { clients?: boolean } = {}) {
 }
 
 describe('session.persist: the main process writes what the request names', () => {
-  it('writes its own held messages through the named seqId and keeps holding the later ones', () => {
+  it('writes its own held messages through the named seqId and keeps holding the later ones', async () => {
     const h = setup();
     h.session('s', 5);
     expect(h.stored('s')).toEqual([]);
-    expect(h.ingest.persistThrough('s', 2)).toBe(2);
+    expect(await h.ingest.persistThrough('s', 2)).toBe(2);
     expect(h.stored('s')).toEqual([0, 1, 2]);
     expect(h.ingest.unacked.pending('s').map((m) => m.seqId)).toEqual([3, 4]);
     // A repeat (a lost answer, a second tab) is harmless, and a later request writes the rest.
-    expect(h.ingest.persistThrough('s', 2)).toBe(2);
-    expect(h.ingest.persistThrough('s', 4)).toBe(4);
+    expect(await h.ingest.persistThrough('s', 2)).toBe(2);
+    expect(await h.ingest.persistThrough('s', 4)).toBe(4);
     expect(h.stored('s')).toEqual([0, 1, 2, 3, 4]);
     expect(h.ingest.unacked.size).toBe(0);
   });
@@ -67,9 +67,23 @@ describe('session.persist: the main process writes what the request names', () =
     expect(stamped.ts).toBe(h.clock.now());
   });
 
-  it('refuses an unknown session, and its request schema carries no message bodies, statuses or times', () => {
+  it('writes a large backlog in chunks, the event loop running between them, and stores all of it', async () => {
     const h = setup();
-    expect(() => h.ingest.persistThrough('nope', 3)).toThrow('Unknown session nope');
+    const n = 2 * WRITE_CHUNK_ROWS + 5;
+    h.session('s', n);
+    const writing = h.ingest.persistThrough('s', n - 1);
+    // The first chunk is written at once; other work (a sidecar's events, other requests) runs before the next.
+    expect(h.stored('s')).toHaveLength(WRITE_CHUNK_ROWS);
+    const between = await new Promise<number>((resolve) => setImmediate(() => resolve(h.stored('s').length)));
+    expect(between).toBeLessThan(n);
+    expect(await writing).toBe(n - 1);
+    expect(h.stored('s')).toEqual(Array.from({ length: n }, (_, i) => i));
+    expect(h.ingest.unacked.pending('s')).toEqual([]);
+  });
+
+  it('refuses an unknown session, and its request schema carries no message bodies, statuses or times', async () => {
+    const h = setup();
+    await expect(h.ingest.persistThrough('nope', 3)).rejects.toThrow('Unknown session nope');
     const params = requestSchemas['session.persist'].params;
     expect(params.safeParse({ sessionId: 's', throughSeqId: 3 }).success).toBe(true);
     expect(params.safeParse({ sessionId: 's', throughSeqId: 3, messages: [{ seqId: 3, ts: 1, event: text(3) }] }).success).toBe(false);

@@ -16,7 +16,7 @@ export const sessionHandlers = (core: Core): Pick<Handlers, 'session.load' | 'se
     }),
   }),
   'session.list': ({ projectId }) => ({ sessions: core.store.sessions.ofProject(projectId).map(publicRecord) }),
-  'session.persist': ({ sessionId, throughSeqId }) => ({ ok: true, savedThroughSeqId: core.sessions.persist(sessionId, throughSeqId) }),
+  'session.persist': async ({ sessionId, throughSeqId }) => ({ ok: true, savedThroughSeqId: await core.sessions.persist(sessionId, throughSeqId) }),
   'session.sync': ({ sessions }) => core.sessions.sync(sessions),
   'session.messages.load': ({ sessionId, beforeSeqId, limit }) => core.sessions.messages(sessionId, beforeSeqId, limit),
 });

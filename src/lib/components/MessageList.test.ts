@@ -1,7 +1,9 @@
 import { render, screen } from '@testing-library/svelte';
 import { flushSync } from 'svelte';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { Transcript } from '../stores/transcript';
+import MessageListHost from '../testing/MessageListHost.svelte';
+import { reactiveProps } from '../testing/reactive-props.svelte';
 import { assistantText, userText } from '../testing/wire';
 import MessageList from './MessageList.svelte';
 
@@ -114,5 +116,33 @@ describe('MessageList: a window of a longer transcript', () => {
     // Row 0 of the restored tail was question 2000: 500 rows after question 1500.
     expect(hit?.dataset.position).toBe('-500');
     expect(t.frontOffset).toBe(-1000);
+  });
+});
+
+describe('MessageList: drawing once per frame', () => {
+  it('draws the latest of many batches that arrive within one animation frame', async () => {
+    vi.useFakeTimers({ toFake: ['requestAnimationFrame', 'cancelAnimationFrame'] });
+    try {
+      const t = new Transcript();
+      t.ingest([userText(0, 'first')]);
+      // Only `version` changes, as in the pane: `messages` is the same array, mutated in place.
+      const control = reactiveProps({ version: 1 });
+      render(MessageListHost, { props: { messages: t.messages, control } });
+      const log = screen.getByRole('log', { name: 'Messages' });
+      const shown = () => [...log.querySelectorAll('[data-role]')].map((e) => e.textContent?.trim());
+      expect(shown()).toEqual(['You first']);
+      for (let i = 1; i <= 3; i++) {
+        t.ingest([assistantText(i, `batch ${i}`)]);
+        control.version = 1 + i;
+        flushSync();
+      }
+      // Three batches, no frame yet: the rows are those of the last frame.
+      expect(shown()).toEqual(['You first']);
+      vi.advanceTimersToNextFrame();
+      flushSync();
+      expect(shown()).toEqual(['You first', 'batch 1', 'batch 2', 'batch 3']);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
