@@ -91,10 +91,10 @@ describe('MessageList: a window of a longer transcript', () => {
     screen.getByRole('button', { name: 'Load earlier messages' }).click();
     expect(p.calls).toHaveLength(1);
     await rerender({ messages: t.messages, version: 1, paging: paging(t, { loading: true }).paging });
-    expect(screen.getByRole('status').textContent?.trim()).toBe('Loading earlier messages…');
+    expect(screen.getByRole('status', { name: 'Earlier messages' }).textContent?.trim()).toBe('Loading earlier messages…');
     const failed = paging(t, { error: 'database is locked' });
     await rerender({ messages: t.messages, version: 1, paging: failed.paging });
-    expect(screen.getByRole('status').textContent?.replace(/\s+/g, ' ').trim()).toBe('Could not load earlier messages: database is locked Retry');
+    expect(screen.getByRole('status', { name: 'Earlier messages' }).textContent?.replace(/\s+/g, ' ').trim()).toBe('Could not load earlier messages: database is locked Retry');
     screen.getByRole('button', { name: 'Retry' }).click();
     expect(failed.calls).toHaveLength(1);
   });
