@@ -7,7 +7,8 @@
  *    reference store that copies the whole `$state` array per batch. Prints
  *    both times and the ratio (the bar: at least 500×).
  * 2. Corral's cost per message at 1,000, 10,000 and 100,000 messages, which
- *    should stay flat (within 2×): appends are O(1) amortized.
+ *    should stay flat (within 2×): appends are O(1) amortized, and past
+ *    1,000 rows the window trims its oldest ones (transcript-paging.ts).
  *
  * Runs in the `bench` vitest project (jsdom, Svelte's client runtime), so
  * `$state` is the real proxy the app uses; `npm run bench` sets
@@ -19,6 +20,7 @@ import type { AgentEvent, WireMessage } from '../../src/shared/events';
 import type { RpcClient } from '../../src/lib/rpc/types';
 import { createFakeClock } from '../../src/shared/clock';
 import { createSessionStore } from '../../src/lib/stores/sessions.svelte';
+import { TRIM_SLACK_ROWS, WINDOW_ROWS } from '../../src/lib/stores/transcript-paging';
 import { createCopyingStore } from './copying-store.svelte';
 
 const BATCH = 10;
@@ -70,8 +72,11 @@ async function corralIngest(messages: readonly WireMessage[]): Promise<number> {
     await null; // each batch is its own WebSocket frame: queued promise work (a finished save) runs in between
   }
   const elapsed = performance.now() - started;
-  const shown = store.current('p1')!.messages.length;
-  if (shown !== messages.length) throw new Error(`Corral shows ${shown} messages`);
+  // The transcript holds a window of the newest rows (transcript-paging.ts): every seqId applied, the oldest rows trimmed.
+  const s = store.current('p1')!;
+  const rows = Math.min(messages.length, WINDOW_ROWS + TRIM_SLACK_ROWS);
+  if (s.transcript.maxSeqId !== messages.length - 1) throw new Error(`Corral applied through seqId ${s.transcript.maxSeqId}`);
+  if (s.messages.length > rows || s.messages.at(-1)?.seqId !== messages.at(-1)!.seqId) throw new Error(`Corral shows ${s.messages.length} rows`);
   store.dispose();
   return elapsed;
 }
