@@ -1,7 +1,9 @@
 /**
  * The end-to-end benchmarks of `npm run bench` (after the vitest ingest
  * bench): each prints its figures with their goals and whether they were met.
- * Needs the built UI (`vite build`) and Debian's Chromium.
+ * Needs the built UI (`vite build`) and Debian's Chromium; the firehose in
+ * the desktop window also needs what the desktop e2e needs (it says so when
+ * something is missing).
  * Run: `bun test/bench/run.ts [--quick] [--profile DIR]`: `--quick` runs
  * N = 10,000 only; `--profile DIR` writes CPU profiles of every process of
  * the firehose (Bun's main process, sidecar and agent; the page) to DIR and
@@ -11,6 +13,7 @@ import { mkdirSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { formatProfile, loadProfile } from './cpu-profile';
 import { benchFirehose, firehoseFigures } from './firehose';
+import { benchFirehoseDesktop, desktopFirehoseFigures, desktopFirehoseTitle, desktopMissing } from './firehose-desktop';
 import { benchMarkdown, markdownFigures } from './markdown-chromium';
 import { count, formatFigures } from './report';
 import { benchRestore, restoreFigures } from './restore';
@@ -29,6 +32,10 @@ console.log(formatFigures(`\nStreaming markdown: a ${count(markdown.chars)}-char
 for (const run of await benchFirehose(quick ? [10_000] : [10_000, 50_000], { profileDir })) {
   console.log(formatFigures(`\nEnd-to-end firehose: ${count(run.n)} completed tool calls from an ACP agent into the web mode in Chromium`, firehoseFigures(run)));
 }
+const noDesktop = desktopMissing();
+if (noDesktop) console.log(`\nEnd-to-end firehose in the desktop window: not run here (${noDesktop})`);
+else for (const run of await benchFirehoseDesktop(quick ? [10_000] : [10_000, 50_000])) console.log(formatFigures(desktopFirehoseTitle(run.n), desktopFirehoseFigures(run)));
+
 const restore = await benchRestore();
 console.log(formatFigures(`\nRestore of a ${count(restore.messages)}-message session after a relaunch, in Chromium`, restoreFigures(restore)));
 
