@@ -16,5 +16,4 @@ if (!target) throw new Error('index.html has no #app element');
 const { client, connection, missingToken } = connectRpc();
 // The boot's reads go out now and are answered while the app loads; the app's first identical requests take them.
 const rpc = prefetchBoot(client, { tail: PAGE_MESSAGES });
-(window as any).__marks?.push('entry-done ' + performance.now().toFixed(0));
-void import('./App.svelte').then(({ default: App }) => { (window as any).__marks?.push('app-loaded ' + performance.now().toFixed(0)); mount(App, { target, props: { rpc, connection, missingToken } }); (window as any).__marks?.push('app-mount-returned ' + performance.now().toFixed(0)); });
+void import('./App.svelte').then(({ default: App }) => mount(App, { target, props: { rpc, connection, missingToken } }));

@@ -66,7 +66,6 @@ export function createSessionRestorer(deps: RestoreDeps): SessionRestorer {
         await Promise.resolve(ready).catch(() => undefined);
         if (!record) return;
         const s = rebuild(record, { messages, more });
-        (window as any).__marks?.push('install ' + performance.now().toFixed(0));
         if (s) deps.install(s);
       } catch (err) {
         const text = err instanceof Error ? err.message : String(err);
