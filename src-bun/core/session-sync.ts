@@ -16,6 +16,17 @@ export function publicRecord({ cwd: _c, optionsJson: _o, sidecarPid: _p, sidecar
   return record;
 }
 
+/** Stored and held messages (each ordered by seqId) as one list, each seqId once, ordered by seqId. */
+function mergeBySeq(stored: WireMessage[], held: readonly WireMessage[]): WireMessage[] {
+  if (held.length === 0) return stored;
+  // Held messages are normally all newer than the stored ones; merge by seqId when they are not.
+  if (stored.length === 0 || held[0].seqId > stored[stored.length - 1].seqId) return stored.concat(held);
+  const bySeq = new Map<number, WireMessage>();
+  for (const m of stored) bySeq.set(m.seqId, m);
+  for (const m of held) if (!bySeq.has(m.seqId)) bySeq.set(m.seqId, m);
+  return [...bySeq.values()].sort((a, b) => a.seqId - b.seqId);
+}
+
 /** What {@link createSessionSync} reads. */
 export type SessionSyncDeps = {
   store: Store;
@@ -32,13 +43,7 @@ export function createSessionSync(deps: SessionSyncDeps) {
   function messagesAfter(sessionId: string, afterSeqId: number): WireMessage[] {
     const stored = store.messages.loadAfter(sessionId, afterSeqId);
     const held = unacked.pending(sessionId).filter((m) => m.seqId > afterSeqId);
-    if (held.length === 0) return stored;
-    // Held messages are normally all newer than the stored ones; merge by seqId when they are not.
-    if (stored.length === 0 || held[0].seqId > stored[stored.length - 1].seqId) return stored.concat(held);
-    const bySeq = new Map<number, WireMessage>();
-    for (const m of stored) bySeq.set(m.seqId, m);
-    for (const m of held) if (!bySeq.has(m.seqId)) bySeq.set(m.seqId, m);
-    return [...bySeq.values()].sort((a, b) => a.seqId - b.seqId);
+    return mergeBySeq(stored, held);
   }
 
   /**
@@ -49,10 +54,7 @@ export function createSessionSync(deps: SessionSyncDeps) {
     const page = store.messages.loadBefore(sessionId, beforeSeqId, limit);
     const held = unacked.pending(sessionId).filter((m) => m.seqId < beforeSeqId);
     if (held.length === 0) return page;
-    const bySeq = new Map<number, WireMessage>();
-    for (const m of page.messages) bySeq.set(m.seqId, m);
-    for (const m of held) if (!bySeq.has(m.seqId)) bySeq.set(m.seqId, m);
-    const merged = [...bySeq.values()].sort((a, b) => a.seqId - b.seqId);
+    const merged = mergeBySeq(page.messages, held);
     return merged.length > limit ? { messages: merged.slice(-limit), more: true } : { messages: merged, more: page.more };
   }
 
