@@ -47,7 +47,11 @@ export function createElectrobunRpcClient(options: { guard: EventGuard | (() => 
         guard = g;
         for (const [n, r] of waiting.splice(0)) deliver(g, n, r);
       },
-      (err: unknown) => console.error('rpc: the event guard did not load; events are held', err),
+      (err: unknown) => {
+        // Held, not dropped: the next event tries the load again.
+        loading = false;
+        console.error('rpc: the event guard did not load; events are held until it does', err);
+      },
     );
   }
 

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createFakeClock } from '../../shared/clock';
 import { createSocketFactory } from '../testing/fake-websocket';
 import { createElectrobunRpcClient } from './electrobun-client';
@@ -65,5 +65,26 @@ describe('incoming events are checked against the contract', () => {
     await Promise.resolve();
     expect(seen).toEqual([[0], [1]]);
     expect(guard.dropped['agent.message']).toBe(1);
+  });
+
+  it('keeps the events when the guard fails to load, and loads it again with the next event', async () => {
+    const sockets = createSocketFactory();
+    const { transport } = createWebSocketTransport({ url: 'ws://h/rpc', clock: createFakeClock(), connect: sockets.connect });
+    let asked = 0;
+    const errors = vi.spyOn(console, 'error').mockImplementation(() => {});
+    const { rpc, client } = createElectrobunRpcClient({
+      guard: () => (++asked === 1 ? Promise.reject(new Error('chunk failed to load')) : Promise.resolve(createEventGuard(() => {}))),
+    });
+    rpc.setTransport(transport);
+    sockets.last.serverOpen();
+    const seen: unknown[] = [];
+    client.on('agent.message', (p) => seen.push(p.messages.map((m) => m.seqId)));
+    sockets.last.serverSend({ type: 'message', id: 'agent.message', payload: good });
+    await vi.waitFor(() => expect(errors).toHaveBeenCalledTimes(1));
+    expect(seen).toEqual([]);
+    sockets.last.serverSend({ type: 'message', id: 'agent.message', payload: { ...good, messages: [{ ...good.messages[0], seqId: 1 }] } });
+    await vi.waitFor(() => expect(seen).toEqual([[0], [1]]));
+    expect(asked).toBe(2);
+    errors.mockRestore();
   });
 });
