@@ -105,4 +105,17 @@ describe('write-conflict detector on recorded tool calls', () => {
     expect(notes[1]!.event).toEqual({ type: 'error', message: expect.stringContaining(`session s1 also wrote ${WRITTEN}`) });
     expect(published).toEqual([{ projectIds: ['p1'], sessionIds: ['s1', 's2'], path: WRITTEN }]);
   });
+
+  it('asks whether a session has its own worktree only for a tool call that writes (the lookup costs a store read per event)', () => {
+    const asked: string[] = [];
+    const warnings = createConflictWarnings({
+      admit: () => {}, projectOf: () => 'p1', publish: () => {},
+      isolated: (id) => (asked.push(id), false),
+    });
+    for (const e of [...toolCalls('claude', 'tool'), ...toolCalls('codex', 'tool')]) warnings.note({ id: 'reader', cwd: CWD }, e);
+    expect(asked).toEqual([]);
+    for (const e of toolCalls('claude', 'write')) warnings.note({ id: 'writer', cwd: CWD }, e);
+    expect(asked.length).toBeGreaterThan(0);
+    expect(new Set(asked)).toEqual(new Set(['writer']));
+  });
 });

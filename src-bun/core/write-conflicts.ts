@@ -86,7 +86,8 @@ export function createConflictWarnings(deps: {
   return {
     note(session: { id: string; cwd: string }, event: AgentEvent): void {
       if (event.type === 'status' && event.status !== 'running') return detector.turnEnded(session.id);
-      if (event.type !== 'tool_call') return;
+      // Most tool calls write nothing: only a writing one asks whether the session has a worktree (a lookup in the store).
+      if (event.type !== 'tool_call' || writtenPaths(event, session.cwd).length === 0) return;
       for (const c of detector.note({ ...session, isolated: deps.isolated(session.id) }, event)) {
         const [a, b] = c.sessionIds;
         const warn = (self: string, other: string) =>
