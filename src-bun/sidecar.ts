@@ -10,6 +10,11 @@ import { ProviderError, type ProviderRunner, type RunnerConfig } from './provide
 import { createLineBatcher } from './ndjson/line-batcher';
 import { readLines } from './ndjson/line-reader';
 import { SidecarCommandSchema, type SidecarCommand } from './sidecar-protocol';
+import { yieldCpuToUi } from './cpu-priority';
+
+// Before the agent CLI starts (it inherits the session): the window keeps the CPU it needs while the agent streams.
+const priority = yieldCpuToUi();
+if (priority.kind === 'failed') console.error(`sidecar: could not lower the CPU priority of this session: ${priority.error}`);
 
 // Events of one tick leave in one write; flushed before every exit.
 const out = createLineBatcher((chunk) => process.stdout.write(chunk));
