@@ -11,6 +11,7 @@ import { createHistoryImporter } from './history-import/importer';
 import { createProjects } from './projects';
 import { createPromptQueue, type PromptQueue } from './prompt-queue';
 import { createPromptQueueStore } from './prompt-queue-store';
+import { createSearchIndexing } from './search-indexing';
 import { createSessionManager, type Logger, type Publish, type SpawnSidecar } from './session-manager';
 import { createStore } from './store';
 import { reapOrphans } from './supervisor';
@@ -39,6 +40,10 @@ export type CoreDeps = {
 export function createCore(deps: CoreDeps) {
   const store = createStore(deps.dataDir === ':memory:' ? ':memory:' : join(deps.dataDir, 'corral.db'));
   reapOrphans(store, deps.log);
+  // Search indexing runs off the message writes, once they go quiet; rows a crash left pending are indexed too.
+  const indexing = createSearchIndexing({ index: store.searchIndex, clock: deps.clock, log: deps.log });
+  store.messages.onWrite(indexing.written);
+  indexing.written();
   let queue: PromptQueue | null = null;
   // Every session status also reaches the prompt queue: a turn's end sends the next queued prompt.
   const publish: Publish = (event, payload) => {
@@ -106,6 +111,7 @@ export function createCore(deps: CoreDeps) {
     /** Graceful shutdown (see SessionManager.shutdown), then closes the database. */
     async shutdown() {
       const [result] = await Promise.all([sessions.shutdown(), logins.shutdown()]);
+      indexing.stop();
       store.close();
       return result;
     },

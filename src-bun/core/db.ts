@@ -8,7 +8,7 @@ import { Database } from 'bun:sqlite';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { PROMPT_QUEUE_SCHEMA } from './prompt-queue-store';
-import { backfillSearchIndex, SEARCH_SCHEMA } from './search-index';
+import { backfillSearchIndex, DEFERRED_INDEXING, SEARCH_SCHEMA } from './search-index';
 import { backfillUsage, USAGE_SCHEMA } from './usage-log';
 
 /** One schema step: SQL, or a function for a step that must also move data (it runs in the step's transaction). */
@@ -90,6 +90,8 @@ export const MIGRATIONS: readonly Migration[] = [
      PRIMARY KEY (source_path, provider_session_id)
    );
    CREATE INDEX history_imports_by_session ON history_imports(session_id);`,
+  // Search indexing off the message write (issue 12): rows wait with indexed = 0 for the catch-up (src-bun/core/search-index.ts).
+  DEFERRED_INDEXING,
 ];
 
 /**

@@ -31,8 +31,17 @@ const docs = (store: Store) => store.db.query<{ session_id: string; message_key:
   'SELECT session_id, message_key, body, seq_id FROM search_docs ORDER BY session_id, seq_id').all();
 const ftsRows = (store: Store) => (store.db.query('SELECT COUNT(*) AS n FROM search_fts').get() as { n: number }).n;
 const found = (store: Store, q: string) => store.search(q, 50).map((h) => `${h.sessionId}/${h.messageKey}`);
-/** FTS5's own check that the index matches search_docs; throws on a mismatch. */
-const checkIntegrity = (store: Store) => store.db.run(`INSERT INTO search_fts (search_fts, rank) VALUES ('integrity-check', 1)`);
+/**
+ * FTS5's own check that the index matches search_docs, once the pending rows are indexed (before, they are
+ * missing from it by design); throws on a mismatch.
+ */
+const checkIntegrity = (store: Store) => {
+  store.searchIndex.indexAll();
+  store.db.run(`INSERT INTO search_fts (search_fts, rank) VALUES ('integrity-check', 1)`);
+};
+/** Rowids FTS5 itself matches for `word`, with no catch-up first. */
+const ftsMatches = (store: Store, word: string) =>
+  store.db.query<{ rowid: number }, [string]>('SELECT rowid FROM search_fts WHERE search_fts MATCH ? ORDER BY rowid').all(word).map((r) => r.rowid);
 
 describe('search index', () => {
   it('indexes prompts, answers, thinking, tool commands, paths and output, and nothing else', () => {
@@ -114,6 +123,54 @@ describe('search index', () => {
     checkIntegrity(store);
   });
 
+  it('a write leaves its documents pending; the catch-up indexes them, and a search catches up first', () => {
+    const store = seeded();
+    store.messages.save('s1', [say(0, 'pending walrus'), say(1, 'another walrus')]);
+    expect(store.searchIndex.pending()).toBe(2);
+    expect(ftsMatches(store, 'walrus')).toEqual([]);
+    expect(store.searchIndex.indexSome(1)).toBe(1);
+    expect(store.searchIndex.pending()).toBe(1);
+    expect(ftsMatches(store, 'walrus')).toHaveLength(1);
+    // The search indexes the rest before it queries: nothing stored is missing from its hits.
+    expect(found(store, 'walrus').sort()).toEqual(['s1/assistant:a0', 's1/assistant:a1']);
+    expect(store.searchIndex.pending()).toBe(0);
+    expect(ftsMatches(store, 'walrus')).toHaveLength(2);
+    checkIntegrity(store);
+  });
+
+  it('text added to an indexed document takes its old text out of the index and waits to be indexed again; deletes of pending and indexed rows keep FTS5 consistent', () => {
+    const store = seeded();
+    store.messages.save('s1', [say(0, 'first part', 'a', 'replace')]);
+    store.searchIndex.indexAll();
+    store.messages.save('s1', [say(1, ' walrus second', 'a', 'append')]);
+    expect(store.searchIndex.pending()).toBe(1);
+    // The old text is out at once, the whole new text comes with the catch-up.
+    expect(ftsMatches(store, 'first')).toEqual([]);
+    expect(found(store, 'first')).toEqual(['s1/assistant:a']);
+    expect(found(store, 'walrus')).toEqual(['s1/assistant:a']);
+    checkIntegrity(store);
+    // s2 indexed, s3 pending: deleting both leaves the index consistent.
+    store.messages.save('s2', [say(0, 'common indexed')]);
+    store.searchIndex.indexAll();
+    store.messages.save('s3', [say(0, 'common pending')]);
+    store.sessions.remove(['s2', 's3']);
+    expect(store.searchIndex.pending()).toBe(0);
+    expect(ftsMatches(store, 'common')).toEqual([]);
+    checkIntegrity(store);
+  });
+
+  it('tells its listeners after a save that wrote rows, not after a repeat that wrote none', () => {
+    const store = seeded();
+    let writes = 0;
+    const off = store.messages.onWrite(() => writes++);
+    store.messages.save('s1', [say(0, 'once')]);
+    store.messages.save('s1', [say(0, 'once')]);
+    expect(writes).toBe(1);
+    off();
+    store.messages.save('s1', [say(1, 'twice')]);
+    expect(writes).toBe(1);
+  });
+
   it('the migration builds the index from messages stored before it, skipping rows that do not parse', () => {
     const file = join(mkdtempSync(join(tmpdir(), 'corral-search-')), 'corral.db');
     const old = new Database(file, { strict: true });
@@ -135,10 +192,15 @@ describe('search index', () => {
     expect(docs(store).map((d) => [d.session_id, d.message_key, d.body])).toEqual([
       ['s0', 'user:u', 'walrus again'], ['s1', 'user:u', 'find the walrus'], ['s1', 'assistant:a', 'The walrus is here'],
     ]);
+    // Migration 2 indexed them at once, and the later migration kept them marked indexed.
+    expect(store.searchIndex.pending()).toBe(0);
+    expect(ftsMatches(store, 'walrus')).toHaveLength(3);
     expect(found(store, 'walrus')).toEqual(['s0/user:u', 's1/assistant:a', 's1/user:u']);
     // New writes index on top of the back-filled rows.
     store.messages.save('s1', [say(5, ' for sure', 'a', 'append')]);
     expect(docs(store)[2].body).toBe('The walrus is here for sure');
+    expect(found(store, 'sure')).toEqual(['s1/assistant:a']);
+    checkIntegrity(store);
     store.close();
   });
 });

@@ -4,14 +4,22 @@
  *
  * `search_docs` holds one row per display message (session, transcript key,
  * creating seqId and time, full text); `search_fts` is an external-content
- * FTS5 table over its text, kept in step by triggers. `search_docs` rows go
- * with their session (ON DELETE CASCADE, whose deletes fire the triggers),
- * so retention, session deletion and project removal purge the index with
- * the messages.
+ * FTS5 table over its text. `search_docs` rows go with their session (ON
+ * DELETE CASCADE), so retention, session deletion and project removal purge
+ * the index with the messages.
+ *
+ * Indexing is deferred ({@link DEFERRED_INDEXING}): a message write adds or
+ * updates `search_docs` rows only, marked `indexed = 0`, and
+ * {@link createSearchCatchUp} puts them into `search_fts` later, off the
+ * write (tokenizing was 80 % of the cost of writing a streamed transcript).
+ * Triggers keep `search_fts` in step for rows already in it: a delete takes
+ * the row out, an update of its text takes the old text out and marks it to
+ * be indexed again. A search first indexes whatever is pending, so it always
+ * sees every stored message.
  *
  * The store feeds only the messages an insert actually wrote, so a repeated
  * flush indexes nothing twice; streamed deltas of one message are folded per
- * batch, so the index is rewritten once per flush, not once per delta.
+ * batch, so the document is rewritten once per flush, not once per delta.
  */
 import type { Database } from 'bun:sqlite';
 import { AgentEventSchema, type WireMessage } from '../../src/shared/events';
@@ -56,8 +64,10 @@ type Pending = { role: SearchRole; seqId: number; ts: number; text: string; appe
 /** Creates the indexer over a database that has {@link SEARCH_SCHEMA}. */
 export function createSearchIndexer(db: Database) {
   // The row keeps the seqId and time of the event that created the message; later events change only its text.
+  // Before the migration that defers indexing (when migration 2 back-fills), the old triggers index at once.
+  const deferred = db.query(`SELECT 1 FROM pragma_table_info('search_docs') WHERE name = 'indexed'`).get() !== null;
   const upsert = db.query<unknown, [string, string, string, number, number, string, number]>(
-    `INSERT INTO search_docs (session_id, message_key, role, seq_id, ts, body) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+    `INSERT INTO search_docs (session_id, message_key, role, seq_id, ts, body${deferred ? ', indexed' : ''}) VALUES (?1, ?2, ?3, ?4, ?5, ?6${deferred ? ', 0' : ''})
      ON CONFLICT (session_id, message_key) DO UPDATE SET body = CASE WHEN ?7 THEN body || excluded.body ELSE excluded.body END`,
   );
   return {
@@ -81,6 +91,59 @@ export function createSearchIndexer(db: Database) {
     },
   };
 }
+
+/**
+ * The migration that defers indexing: every row already in `search_fts` is
+ * marked `indexed = 1`; new rows come in with 0. The insert trigger goes; the
+ * delete and update triggers act only on indexed rows (a pending row is not
+ * in `search_fts`, and FTS5's 'delete' must be given the text it indexed).
+ */
+export const DEFERRED_INDEXING = `
+  ALTER TABLE search_docs ADD COLUMN indexed INTEGER NOT NULL DEFAULT 1;
+  DROP TRIGGER search_docs_ai;
+  DROP TRIGGER search_docs_ad;
+  DROP TRIGGER search_docs_au;
+  CREATE TRIGGER search_docs_ad AFTER DELETE ON search_docs WHEN old.indexed = 1 BEGIN
+    INSERT INTO search_fts (search_fts, rowid, body) VALUES ('delete', old.id, old.body);
+  END;
+  CREATE TRIGGER search_docs_au AFTER UPDATE OF body ON search_docs WHEN old.indexed = 1 BEGIN
+    INSERT INTO search_fts (search_fts, rowid, body) VALUES ('delete', old.id, old.body);
+    UPDATE search_docs SET indexed = 0 WHERE id = new.id;
+  END;
+  CREATE INDEX search_docs_pending ON search_docs (id) WHERE indexed = 0;
+`;
+
+/**
+ * Puts pending `search_docs` rows (written since, `indexed = 0`) into
+ * `search_fts`, oldest first, over a database with {@link DEFERRED_INDEXING}.
+ */
+export function createSearchCatchUp(db: Database) {
+  const next = db.query<{ id: number; body: string }, [number]>('SELECT id, body FROM search_docs WHERE indexed = 0 ORDER BY id LIMIT ?');
+  const add = db.query<unknown, [number, string]>('INSERT INTO search_fts (rowid, body) VALUES (?, ?)');
+  const mark = db.query<unknown, [number]>('UPDATE search_docs SET indexed = 1 WHERE id = ?');
+  const count = db.query<{ n: number }, []>('SELECT COUNT(*) AS n FROM search_docs WHERE indexed = 0');
+  const step = db.transaction((limit: number): number => {
+    const rows = next.all(limit);
+    for (const r of rows) {
+      add.run(r.id, r.body);
+      mark.run(r.id);
+    }
+    return rows.length;
+  });
+  return {
+    /** Rows waiting to be indexed. */
+    pending: (): number => count.get()?.n ?? 0,
+    /** Indexes at most `limit` pending rows in one transaction; returns how many. Throws what SQLite throws (nothing is marked then). */
+    indexSome: (limit: number): number => step(limit),
+    /** Indexes every pending row, in transactions of `chunk`; returns how many. */
+    indexAll(chunk = 5000): number {
+      let total = 0;
+      for (let n = step(chunk); n > 0; n = step(chunk)) total += n;
+      return total;
+    },
+  };
+}
+export type SearchCatchUp = ReturnType<typeof createSearchCatchUp>;
 
 /**
  * Builds the index from every message already stored (run once, by the

@@ -10,7 +10,7 @@ import type { ProviderId } from '../../src/shared/providers';
 import type { Project, SessionRecord } from '../../src/shared/records';
 import { DEFAULT_SETTINGS, SETTING_KEYS, type Settings } from '../../src/shared/settings';
 import { openDatabase } from './db';
-import { createSearchIndexer } from './search-index';
+import { createSearchCatchUp, createSearchIndexer } from './search-index';
 import { createSearchQuery } from './search-query';
 import { createUsageLog } from './usage-log';
 
@@ -69,10 +69,14 @@ export function createStore(file: string) {
   const project = (r: { id: string; name: string; path: string; created_at: number }): Project => ({ id: r.id, name: r.name, path: r.path, createdAt: r.created_at });
 
   const searchIndexer = createSearchIndexer(db);
-  const insertMessages = db.transaction((sessionId: string, messages: readonly WireMessage[]) => {
+  const searchCatchUp = createSearchCatchUp(db);
+  const query = createSearchQuery(db);
+  const writeListeners = new Set<() => void>();
+  const insertMessages = db.transaction((sessionId: string, messages: readonly WireMessage[]): number => {
     const written: WireMessage[] = [];
     for (const m of messages) if (q.insertMessage.run(sessionId, m.seqId, m.ts, JSON.stringify(m.event)).changes > 0) written.push(m);
     searchIndexer.add(sessionId, written.sort((a, b) => a.seqId - b.seqId));
+    return written.length;
   });
 
   return {
@@ -120,7 +124,14 @@ export function createStore(file: string) {
     },
     messages: {
       /** Idempotent on (session_id, seq_id), in one transaction. */
-      save: (sessionId: string, messages: readonly WireMessage[]): void => { if (messages.length) insertMessages(sessionId, messages); },
+      save(sessionId: string, messages: readonly WireMessage[]): void {
+        if (messages.length && insertMessages(sessionId, messages) > 0) for (const listener of writeListeners) listener();
+      },
+      /** Calls `listener` after each save that wrote new rows (their search documents then wait for the catch-up). Returns the unsubscribe. */
+      onWrite(listener: () => void): () => void {
+        writeListeners.add(listener);
+        return () => writeListeners.delete(listener);
+      },
       load: (sessionId: string): WireMessage[] =>
         q.loadMessages.all(sessionId).map((r) => ({ seqId: r.seq_id, ts: r.ts, event: JSON.parse(r.event_json) as AgentEvent })),
       /** Stored messages of the session with a seqId above `afterSeqId`, ordered by seqId. */
@@ -143,8 +154,16 @@ export function createStore(file: string) {
       /** Highest stored seqId of the session, or -1. */
       maxSeqId: (sessionId: string): number => q.maxSeq.get(sessionId)?.m ?? -1,
     },
-    /** Full-text search over every stored message (src-bun/core/search-query.ts). */
-    search: createSearchQuery(db),
+    /**
+     * Full-text search over every stored message (src-bun/core/search-query.ts): indexes what is pending
+     * first, so a message stored a moment ago is found too. Throws SearchQueryError for a bad query.
+     */
+    search(input: string, limit: number) {
+      searchCatchUp.indexAll();
+      return query(input, limit);
+    },
+    /** The deferred search indexing (src-bun/core/search-index.ts), which src-bun/core/search-indexing.ts schedules. */
+    searchIndex: searchCatchUp,
     /** What sessions spent, per cost report (src-bun/core/usage-log.ts). */
     usage: createUsageLog(db),
     settings: {
