@@ -18,13 +18,16 @@ export const firehoseDone = (n: number) => `firehose done ${n}`;
 /** Notifications written before the agent waits for its stdout to take them. */
 const WRITE_BATCH = 200;
 
-/** The `tool_call` update of call `i`: an executed shell command with two lines of output. */
-export function firehoseUpdate(sessionId: string, i: number) {
+/**
+ * The `tool_call` update of call `i` of the agent's prompt number `prompt`: an executed shell command with two
+ * lines of output. Tool call ids are unique within the session (ACP's rule), across its prompts.
+ */
+export function firehoseUpdate(sessionId: string, i: number, prompt = 0) {
   return {
     sessionId,
     update: {
       sessionUpdate: 'tool_call' as const,
-      toolCallId: `call-${i}`,
+      toolCallId: `call-${prompt}-${i}`,
       title: `echo line ${i}`,
       kind: 'execute' as const,
       status: 'completed' as const,
@@ -43,11 +46,13 @@ if (import.meta.main) {
     },
   });
   let sessions = 0;
+  let prompts = 0;
   await acp.agent({ name: 'firehose' })
     .onRequest('initialize', () => ({ protocolVersion: acp.PROTOCOL_VERSION, agentCapabilities: {}, agentInfo: { name: 'firehose-agent', version: '1.0.0' }, authMethods: [] }))
     .onRequest('session/new', () => ({ sessionId: `firehose-${++sessions}-${process.pid}` }))
     .onRequest('session/prompt', async ({ params, client }) => {
       const sessionId = params.sessionId;
+      const prompt = ++prompts;
       const text = params.prompt.map((b) => (b.type === 'text' ? b.text : '')).join('');
       const m = /^firehose (\d+)$/.exec(text.trim());
       const say = (words: string) => client.notify('session/update', { sessionId, update: { sessionUpdate: 'agent_message_chunk', content: { type: 'text', text: words } } });
@@ -55,7 +60,7 @@ if (import.meta.main) {
       if (trickle) {
         const endAt = Date.now() + Number(trickle[1]) * 1000;
         for (let i = 0; Date.now() < endAt; i++) {
-          await client.notify('session/update', firehoseUpdate(sessionId, i));
+          await client.notify('session/update', firehoseUpdate(sessionId, i, prompt));
           await Bun.sleep(Number(trickle[2]));
         }
         await say('trickle done');
@@ -68,7 +73,7 @@ if (import.meta.main) {
       const n = Number(m[1]);
       let batch: Promise<void>[] = [];
       for (let i = 0; i < n; i++) {
-        batch.push(client.notify('session/update', firehoseUpdate(sessionId, i)));
+        batch.push(client.notify('session/update', firehoseUpdate(sessionId, i, prompt)));
         if (batch.length === WRITE_BATCH) { await Promise.all(batch); batch = []; }
       }
       await Promise.all(batch);
