@@ -15,6 +15,7 @@ import { Electroview } from 'electrobun/view';
 import { realClock, type Clock } from '../../shared/clock';
 import { rpcProtocols } from '../../shared/web-auth';
 import { whenIdle } from '../idle';
+import { installFastDecrypt, type ElectrobunCryptoHost } from './electrobun-decrypt';
 import { createElectrobunRpcClient } from './electrobun-client';
 import type { EventGuard } from './event-guard';
 import type { Connection, ConnectionState, RpcClient } from './types';
@@ -103,6 +104,8 @@ export function connectRpc(options: { win?: Window; clock?: Clock; connect?: (ur
   setTimeout(() => whenIdle(() => void guard()), GUARD_PRELOAD_MS);
   const { rpc, client } = createElectrobunRpcClient({ guard });
   if (isElectrobunHost(win)) {
+    // Before the socket opens: Electrobun's own decrypt of its packets is the window's largest cost in a busy stream.
+    installFastDecrypt(win as Window & ElectrobunCryptoHost);
     new Electroview({ rpc });
     return { client, connection: alwaysOpen(), missingToken: false };
   }
