@@ -12,6 +12,7 @@ import { parseWebArgs, type WebArgs } from './cli-args';
 import { liveHolder } from './core/instance-lock';
 import { requestFocus } from './desktop/focus-channel';
 import { launchDesktop } from './desktop/launch';
+import { webkitEnv } from './desktop/webkit-env';
 import { runWeb } from './web/index';
 
 const root = join(import.meta.dir, '..');
@@ -45,7 +46,9 @@ async function runDesktop(args: WebArgs): Promise<{ code: number } | { fallback:
   if (!existsSync(cli)) return { fallback: 'the electrobun CLI is not installed (run npm install)' };
   const timeoutMs = Number(process.env.CORRAL_DESKTOP_TIMEOUT_MS) || 20_000;
   // `electrobun dev` downloads Electrobun's native core from GitHub on first use; without internet it fails and we fall back.
-  const launch = await launchDesktop({ argv: [cli, 'dev'], cwd: desktopRoot, env: { ...process.env, CORRAL_DATA_DIR: args.dataDir }, timeoutMs });
+  const webkit = webkitEnv(process.env);
+  if (webkit) console.log(`Corral: ${webkit.note}.`);
+  const launch = await launchDesktop({ argv: [cli, 'dev'], cwd: desktopRoot, env: { ...process.env, ...webkit?.env, CORRAL_DATA_DIR: args.dataDir }, timeoutMs });
   if (launch.kind === 'already-running') {
     console.log(`Corral: ${launch.message}`);
     return { code: 3 };
