@@ -41,7 +41,8 @@ export function createCore(deps: CoreDeps) {
   const store = createStore(deps.dataDir === ':memory:' ? ':memory:' : join(deps.dataDir, 'corral.db'));
   reapOrphans(store, deps.log);
   // Search indexing runs off the message writes, once they go quiet; rows a crash left pending are indexed too.
-  const indexing = createSearchIndexing({ index: store.searchIndex, clock: deps.clock, log: deps.log });
+  // While a turn streams, its sidecar's events come first: indexing waits for it (called after `sessions` exists).
+  const indexing = createSearchIndexing({ index: store.searchIndex, clock: deps.clock, log: deps.log, busy: () => sessions.anyTurnRunning() });
   store.messages.onWrite(indexing.written);
   indexing.written();
   let queue: PromptQueue | null = null;

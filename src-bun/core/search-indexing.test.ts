@@ -7,7 +7,7 @@ import { createStore } from './store';
 const text = (seqId: number, words: string): WireMessage => ({ seqId, ts: seqId, event: { type: 'text', id: `m${seqId}`, role: 'assistant', text: words, mode: 'replace' } as AgentEvent });
 const nextTask = () => new Promise<void>((resolve) => setImmediate(resolve));
 
-function setup() {
+function setup(busy?: () => boolean) {
   const store = createStore(':memory:');
   store.projects.insert({ id: 'p', name: 'p', path: '/p', createdAt: 1 });
   store.sessions.insert({
@@ -16,7 +16,7 @@ function setup() {
   });
   const clock = createFakeClock();
   const errors: string[] = [];
-  const indexing = createSearchIndexing({ index: store.searchIndex, clock, log: { error: (m) => errors.push(m) } });
+  const indexing = createSearchIndexing({ index: store.searchIndex, clock, log: { error: (m) => errors.push(m) }, busy });
   store.messages.onWrite(indexing.written);
   return { store, clock, indexing, errors };
 }
@@ -57,6 +57,40 @@ describe('deferred search indexing', () => {
     expect(store.searchIndex.pending()).toBe(SEARCH_INDEX_CHUNK + 6);
     clock.advance(SEARCH_INDEX_QUIET_MS);
     await nextTask();
+    expect(store.searchIndex.pending()).toBe(0);
+  });
+
+  it('waits while a turn is running, and indexes anyway once the longest wait is over', async () => {
+    let turnRunning = true;
+    const { store, clock } = setup(() => turnRunning);
+    store.messages.save('s', [text(0, 'one')]);
+    clock.advance(SEARCH_INDEX_QUIET_MS * 2);
+    expect(store.searchIndex.pending()).toBe(1);
+    turnRunning = false;
+    clock.advance(SEARCH_INDEX_QUIET_MS);
+    expect(store.searchIndex.pending()).toBe(0);
+    // A turn that runs for longer than the longest wait: its rows are indexed when that wait is over.
+    turnRunning = true;
+    store.messages.save('s', Array.from({ length: SEARCH_INDEX_CHUNK + 1 }, (_, i) => text(i + 1, `row ${i}`)));
+    clock.advance(SEARCH_INDEX_MAX_WAIT_MS - 1);
+    expect(store.searchIndex.pending()).toBe(SEARCH_INDEX_CHUNK + 1);
+    clock.advance(1);
+    expect(store.searchIndex.pending()).toBe(1);
+    await nextTask();
+    expect(store.searchIndex.pending()).toBe(0);
+  });
+
+  it('stops between chunks when a turn starts, and goes on once it ended', async () => {
+    let turnRunning = false;
+    const { store, clock } = setup(() => turnRunning);
+    store.messages.save('s', Array.from({ length: SEARCH_INDEX_CHUNK * 2 }, (_, i) => text(i, `row ${i}`)));
+    clock.advance(SEARCH_INDEX_QUIET_MS);
+    expect(store.searchIndex.pending()).toBe(SEARCH_INDEX_CHUNK);
+    turnRunning = true;
+    await nextTask();
+    expect(store.searchIndex.pending()).toBe(SEARCH_INDEX_CHUNK);
+    turnRunning = false;
+    clock.advance(SEARCH_INDEX_QUIET_MS);
     expect(store.searchIndex.pending()).toBe(0);
   });
 

@@ -390,6 +390,8 @@ export function createSessionManager(deps: SessionManagerDeps) {
     },
     /** Number of sessions with a live sidecar. */
     liveSidecars: (): number => [...live.values()].filter((s) => s.sidecar).length,
+    /** True while any session's turn runs. */
+    anyTurnRunning: (): boolean => [...live.values()].some((s) => s.turnRunning),
   };
 }
 export type SessionManager = ReturnType<typeof createSessionManager>;
