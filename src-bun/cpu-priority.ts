@@ -72,9 +72,7 @@ export function yieldCpuToUi(nice = SIDECAR_AUTOGROUP_NICE): CpuPriorityOutcome 
   if (enabled !== '1') return { kind: 'unsupported', reason: 'autogroup scheduling is off (kernel.sched_autogroup_enabled)' };
   if (!leader) return { kind: 'unsupported', reason: "not a session leader: its autogroup is its parent's" };
   try {
-    const now = niceOfAutogroup(readFileSync('/proc/self/autogroup', 'utf8'));
-    // Already lower (an inherited choice of the user's) stays as it is.
-    if (now !== null && now >= nice) return { kind: 'applied', nice: now };
+    // A session leader's autogroup is its own, made at its setsid with nice 0.
     writeFileSync('/proc/self/autogroup', String(nice));
     return { kind: 'applied', nice: niceOfAutogroup(readFileSync('/proc/self/autogroup', 'utf8')) ?? nice };
   } catch (e) {
