@@ -8,6 +8,7 @@ import { Database } from 'bun:sqlite';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { PROMPT_QUEUE_SCHEMA } from './prompt-queue-store';
+import { SEARCH_FOLDED } from './search-catch-up';
 import { backfillSearchIndex, DEFERRED_INDEXING, SEARCH_SCHEMA } from './search-index';
 import { backfillUsage, USAGE_SCHEMA } from './usage-log';
 
@@ -92,6 +93,8 @@ export const MIGRATIONS: readonly Migration[] = [
    CREATE INDEX history_imports_by_session ON history_imports(session_id);`,
   // Search indexing off the message write (issue 12): rows wait with indexed = 0 for the catch-up (src-bun/core/search-index.ts).
   DEFERRED_INDEXING,
+  // Search documents derived off the message write too (issue 12): a watermark per session (src-bun/core/search-catch-up.ts).
+  SEARCH_FOLDED,
 ];
 
 /**

@@ -26,8 +26,8 @@ function seeded(): Store {
   return store;
 }
 
-/** Rows of the index: key → full text, per session. */
-const docs = (store: Store) => store.db.query<{ session_id: string; message_key: string; body: string; seq_id: number }, []>(
+/** Rows of the index once the catch-up ran: key → full text, per session. */
+const docs = (store: Store) => (store.searchIndex.indexAll(), store.db).query<{ session_id: string; message_key: string; body: string; seq_id: number }, []>(
   'SELECT session_id, message_key, body, seq_id FROM search_docs ORDER BY session_id, seq_id').all();
 const ftsRows = (store: Store) => (store.db.query('SELECT COUNT(*) AS n FROM search_fts').get() as { n: number }).n;
 const found = (store: Store, q: string) => store.search(q, 50).map((h) => `${h.sessionId}/${h.messageKey}`);
@@ -123,12 +123,22 @@ describe('search index', () => {
     checkIntegrity(store);
   });
 
-  it('a write leaves its documents pending; the catch-up indexes them, and a search catches up first', () => {
+  it('a write stores the rows only; the catch-up folds them into documents, then indexes those, and a search catches up first', () => {
     const store = seeded();
+    const stored = () => store.db.query<{ n: number }, []>('SELECT COUNT(*) AS n FROM search_docs').get()!.n;
     store.messages.save('s1', [say(0, 'pending walrus'), say(1, 'another walrus')]);
+    // Two messages to fold, then two documents to index.
+    expect(store.searchIndex.pending()).toBe(2);
+    expect(stored()).toBe(0);
+    expect(store.searchIndex.foldedThrough('s1')).toBe(-1);
+    expect(store.searchIndex.indexSome(1)).toBe(1);
+    expect(stored()).toBe(1);
+    expect(store.searchIndex.foldedThrough('s1')).toBe(0);
     expect(store.searchIndex.pending()).toBe(2);
     expect(ftsMatches(store, 'walrus')).toEqual([]);
-    expect(store.searchIndex.indexSome(1)).toBe(1);
+    // The rest of the messages, then documents with what is left of the step.
+    expect(store.searchIndex.indexSome(2)).toBe(2);
+    expect(store.searchIndex.foldedThrough('s1')).toBe(1);
     expect(store.searchIndex.pending()).toBe(1);
     expect(ftsMatches(store, 'walrus')).toHaveLength(1);
     // The search indexes the rest before it queries: nothing stored is missing from its hits.
@@ -138,13 +148,51 @@ describe('search index', () => {
     checkIntegrity(store);
   });
 
+  it('a row written at or below the fold watermark is folded by its write, once', () => {
+    const store = seeded();
+    store.messages.save('s1', [say(0, 'early'), say(2, 'later')]);
+    store.searchIndex.indexAll();
+    expect(store.searchIndex.foldedThrough('s1')).toBe(2);
+    // seqId 1 arrives after 2 was folded: the catch-up reads only above the watermark, so the write folds it.
+    store.messages.save('s1', [say(1, 'straggler'), say(3, 'newest')]);
+    expect(docs(store).map((d) => d.body)).toEqual(['early', 'straggler', 'later', 'newest']);
+    store.messages.save('s1', [say(1, 'straggler')]);
+    expect(docs(store)).toHaveLength(4);
+    expect(found(store, 'straggler')).toEqual(['s1/assistant:a1']);
+    checkIntegrity(store);
+  });
+
+  it('messages left unfolded at close are folded after the next open; a stored row that is not an event is skipped', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'corral-search-')), 'corral.db');
+    const first = createStore(file);
+    first.projects.insert({ id: 'p', name: 'Alpha', path: '/p', createdAt: 1 });
+    first.sessions.insert(session('s1', 'p'));
+    first.sessions.insert(session('s2', 'p', 2));
+    first.messages.save('s1', [say(0, 'folded walrus')]);
+    first.searchIndex.indexAll();
+    first.messages.save('s1', [say(1, 'unfolded walrus')]);
+    first.messages.save('s2', [say(0, 'other walrus')]);
+    first.db.run(`INSERT INTO messages (session_id, seq_id, ts, event_json) VALUES ('s2', 1, 1, '{not json'), ('s2', 2, 2, '{"type":"tool_result"}')`);
+    first.close();
+    const store = createStore(file);
+    expect(store.searchIndex.pending()).toBe(4);
+    expect(found(store, 'walrus').sort()).toEqual(['s1/assistant:a0', 's1/assistant:a1', 's2/assistant:a0']);
+    expect(store.searchIndex.foldedThrough('s2')).toBe(2);
+    expect(store.searchIndex.pending()).toBe(0);
+    checkIntegrity(store);
+    store.close();
+  });
+
   it('text added to an indexed document takes its old text out of the index and waits to be indexed again; deletes of pending and indexed rows keep FTS5 consistent', () => {
     const store = seeded();
     store.messages.save('s1', [say(0, 'first part', 'a', 'replace')]);
     store.searchIndex.indexAll();
     store.messages.save('s1', [say(1, ' walrus second', 'a', 'append')]);
     expect(store.searchIndex.pending()).toBe(1);
-    // The old text is out at once, the whole new text comes with the catch-up.
+    // Folding the message takes the old text out; the whole new text comes with the indexing.
+    expect(ftsMatches(store, 'first')).toHaveLength(1);
+    expect(store.searchIndex.indexSome(1)).toBe(1);
+    expect(store.searchIndex.pending()).toBe(1);
     expect(ftsMatches(store, 'first')).toEqual([]);
     expect(found(store, 'first')).toEqual(['s1/assistant:a']);
     expect(found(store, 'walrus')).toEqual(['s1/assistant:a']);
@@ -153,6 +201,8 @@ describe('search index', () => {
     store.messages.save('s2', [say(0, 'common indexed')]);
     store.searchIndex.indexAll();
     store.messages.save('s3', [say(0, 'common pending')]);
+    expect(store.searchIndex.indexSome(1)).toBe(1);
+    expect(store.searchIndex.pending()).toBe(1);
     store.sessions.remove(['s2', 's3']);
     expect(store.searchIndex.pending()).toBe(0);
     expect(ftsMatches(store, 'common')).toEqual([]);

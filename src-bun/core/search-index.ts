@@ -8,18 +8,20 @@
  * DELETE CASCADE), so retention, session deletion and project removal purge
  * the index with the messages.
  *
- * Indexing is deferred ({@link DEFERRED_INDEXING}): a message write adds or
- * updates `search_docs` rows only, marked `indexed = 0`, and
- * {@link createSearchCatchUp} puts them into `search_fts` later, off the
- * write (tokenizing was 80 % of the cost of writing a streamed transcript).
+ * Indexing is deferred, in two steps that src-bun/core/search-catch-up.ts
+ * runs off the message write: stored messages are folded into `search_docs`
+ * rows (marked `indexed = 0`, {@link DEFERRED_INDEXING}), and those rows are
+ * put into `search_fts`. Tokenizing was 80 % of the cost of writing a
+ * streamed transcript, and deriving the documents most of the rest.
  * Triggers keep `search_fts` in step for rows already in it: a delete takes
  * the row out, an update of its text takes the old text out and marks it to
  * be indexed again. A search first indexes whatever is pending, so it always
  * sees every stored message.
  *
- * The store feeds only the messages an insert actually wrote, so a repeated
- * flush indexes nothing twice; streamed deltas of one message are folded per
- * batch, so the document is rewritten once per flush, not once per delta.
+ * The indexer is fed each stored message once (the catch-up's per-session
+ * watermark, or the store for a row written below it), so a repeated flush
+ * indexes nothing twice; streamed deltas of one message are folded per
+ * batch, so the document is rewritten once per batch, not once per delta.
  */
 import type { Database } from 'bun:sqlite';
 import { AgentEventSchema, type WireMessage } from '../../src/shared/events';
@@ -112,38 +114,6 @@ export const DEFERRED_INDEXING = `
   END;
   CREATE INDEX search_docs_pending ON search_docs (id) WHERE indexed = 0;
 `;
-
-/**
- * Puts pending `search_docs` rows (written since, `indexed = 0`) into
- * `search_fts`, oldest first, over a database with {@link DEFERRED_INDEXING}.
- */
-export function createSearchCatchUp(db: Database) {
-  const next = db.query<{ id: number; body: string }, [number]>('SELECT id, body FROM search_docs WHERE indexed = 0 ORDER BY id LIMIT ?');
-  const add = db.query<unknown, [number, string]>('INSERT INTO search_fts (rowid, body) VALUES (?, ?)');
-  const mark = db.query<unknown, [number]>('UPDATE search_docs SET indexed = 1 WHERE id = ?');
-  const count = db.query<{ n: number }, []>('SELECT COUNT(*) AS n FROM search_docs WHERE indexed = 0');
-  const step = db.transaction((limit: number): number => {
-    const rows = next.all(limit);
-    for (const r of rows) {
-      add.run(r.id, r.body);
-      mark.run(r.id);
-    }
-    return rows.length;
-  });
-  return {
-    /** Rows waiting to be indexed. */
-    pending: (): number => count.get()?.n ?? 0,
-    /** Indexes at most `limit` pending rows in one transaction; returns how many. Throws what SQLite throws (nothing is marked then). */
-    indexSome: (limit: number): number => step(limit),
-    /** Indexes every pending row, in transactions of `chunk`; returns how many. */
-    indexAll(chunk = 5000): number {
-      let total = 0;
-      for (let n = step(chunk); n > 0; n = step(chunk)) total += n;
-      return total;
-    },
-  };
-}
-export type SearchCatchUp = ReturnType<typeof createSearchCatchUp>;
 
 /**
  * Builds the index from every message already stored (run once, by the

@@ -1,8 +1,9 @@
 /**
  * Typed access to the tables: projects, sessions, messages, settings, and
  * the search index. All statements are prepared once. Message writes are
- * idempotent on `(session_id, seq_id)`: a flush that runs twice is harmless,
- * and the search index takes only the rows a write actually added.
+ * idempotent on `(session_id, seq_id)`: a flush that runs twice is harmless.
+ * A write stores the rows only; the search catches up on them later
+ * (src-bun/core/search-catch-up.ts).
  */
 import type { Database } from 'bun:sqlite';
 import type { AgentEvent, SessionStatus, StatusReason, WireMessage } from '../../src/shared/events';
@@ -10,7 +11,7 @@ import type { ProviderId } from '../../src/shared/providers';
 import type { Project, SessionRecord } from '../../src/shared/records';
 import { DEFAULT_SETTINGS, SETTING_KEYS, type Settings } from '../../src/shared/settings';
 import { openDatabase } from './db';
-import { createSearchCatchUp, createSearchIndexer } from './search-index';
+import { createSearchCatchUp } from './search-catch-up';
 import { createSearchQuery } from './search-query';
 import { createUsageLog } from './usage-log';
 
@@ -68,15 +69,25 @@ export function createStore(file: string) {
 
   const project = (r: { id: string; name: string; path: string; created_at: number }): Project => ({ id: r.id, name: r.name, path: r.path, createdAt: r.created_at });
 
-  const searchIndexer = createSearchIndexer(db);
   const searchCatchUp = createSearchCatchUp(db);
   const query = createSearchQuery(db);
   const writeListeners = new Set<() => void>();
+  // Rows only: the search documents are derived later (src-bun/core/search-catch-up.ts), but for a row written
+  // at or below its session's fold watermark, which the catch-up would never reach.
   const insertMessages = db.transaction((sessionId: string, messages: readonly WireMessage[]): number => {
-    const written: WireMessage[] = [];
-    for (const m of messages) if (q.insertMessage.run(sessionId, m.seqId, m.ts, JSON.stringify(m.event)).changes > 0) written.push(m);
-    searchIndexer.add(sessionId, written.sort((a, b) => a.seqId - b.seqId));
-    return written.length;
+    const through = searchCatchUp.foldedThrough(sessionId);
+    const late: WireMessage[] = [];
+    let written = 0;
+    let above = false;
+    for (const m of messages) {
+      if (q.insertMessage.run(sessionId, m.seqId, m.ts, JSON.stringify(m.event)).changes === 0) continue;
+      written++;
+      if (m.seqId <= through) late.push(m);
+      else above = true;
+    }
+    if (late.length) searchCatchUp.foldLate(sessionId, late.sort((a, b) => a.seqId - b.seqId));
+    if (above) searchCatchUp.written(sessionId);
+    return written;
   });
 
   return {
@@ -127,7 +138,7 @@ export function createStore(file: string) {
       save(sessionId: string, messages: readonly WireMessage[]): void {
         if (messages.length && insertMessages(sessionId, messages) > 0) for (const listener of writeListeners) listener();
       },
-      /** Calls `listener` after each save that wrote new rows (their search documents then wait for the catch-up). Returns the unsubscribe. */
+      /** Calls `listener` after each save that wrote new rows (they then wait for the search catch-up). Returns the unsubscribe. */
       onWrite(listener: () => void): () => void {
         writeListeners.add(listener);
         return () => writeListeners.delete(listener);
@@ -162,7 +173,7 @@ export function createStore(file: string) {
       searchCatchUp.indexAll();
       return query(input, limit);
     },
-    /** The deferred search indexing (src-bun/core/search-index.ts), which src-bun/core/search-indexing.ts schedules. */
+    /** The deferred search indexing (src-bun/core/search-catch-up.ts), which src-bun/core/search-indexing.ts schedules. */
     searchIndex: searchCatchUp,
     /** What sessions spent, per cost report (src-bun/core/usage-log.ts). */
     usage: createUsageLog(db),

@@ -68,3 +68,25 @@ export function rssBytes(pid: number): number | null {
     return null;
   }
 }
+
+/**
+ * Resolves once the Chromium processes under `rootPid` used under `maxShare`
+ * of one core over `windowMs` (a browser that just started keeps working for
+ * a second or two: its spare renderer, its profile), or after `timeoutMs`;
+ * returns how long it waited, ms. Polls /proc every 100 ms.
+ */
+export async function chromiumSettled(rootPid: number, opts: { windowMs?: number; maxShare?: number; timeoutMs?: number } = {}): Promise<number> {
+  const windowMs = opts.windowMs ?? 300;
+  const maxShare = opts.maxShare ?? 0.05;
+  const timeoutMs = opts.timeoutMs ?? 5000;
+  const t0 = performance.now();
+  const readings: { at: number; cpu: number }[] = [];
+  while (performance.now() - t0 < timeoutMs) {
+    readings.push({ at: performance.now(), cpu: cpuMsByRole(rootPid).chromium });
+    const first = readings.find((r) => r.at >= readings[readings.length - 1]!.at - windowMs);
+    const last = readings[readings.length - 1]!;
+    if (first && last.at - first.at >= windowMs - 1 && (last.cpu - first.cpu) / (last.at - first.at) < maxShare) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return performance.now() - t0;
+}

@@ -1,7 +1,7 @@
 /**
  * Restore benchmark: a data dir holding one project whose session has 20,000
- * stored messages; Corral is started on it and a fresh Chromium opens its
- * URL, {@link LAUNCHES} times. Measured (median of the launches, and the
+ * stored messages; Corral is started on it and a fresh Chromium, once its own
+ * start has settled, opens its URL, {@link LAUNCHES} times. Measured (median of the launches, and the
  * range): navigation start to the animation frame that shows the last
  * message, the same from the process spawn (relaunch), and the SQLite load of
  * the session's rows (`store.messages.load`) against a raw SELECT of the same
@@ -13,6 +13,7 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { createStore } from '../../src-bun/core/store';
 import { openBrowser, scratch, startCorral } from '../e2e/harness';
+import { chromiumSettled } from './process-usage';
 import { heapAfterGc, shownAt, watchForRow } from './page-probes';
 import { PAGE_MESSAGES } from '../../src/lib/stores/transcript-paging';
 import { count, mb, median, ms, times, type Figure } from './report';
@@ -53,6 +54,8 @@ export async function benchRestore(): Promise<RestoreRun> {
       const browser = await openBrowser();
       try {
         await watchForRow(browser.page, 'assistant', 'last 0');
+        // Corral is what relaunches, not the browser: a user's browser is already running, so its own start is done first.
+        await chromiumSettled(process.pid);
         const spawnedAt = Date.now();
         const corral = await startCorral({ dataDir, env: { HOME: join(root, 'home') } });
         try {

@@ -92,12 +92,12 @@ const store = createStore(join(dir, 'corral.db'));
 try {
   const { needle, phrase, ms: fillMs } = fill(store);
   const stored = (store.db.query('SELECT COUNT(*) AS n FROM messages').get() as { n: number }).n;
-  const docs = (store.db.query('SELECT COUNT(*) AS n FROM search_docs').get() as { n: number }).n;
-  // Writes leave their rows for the deferred indexing (src-bun/core/search-indexing.ts); a search right after them indexes them first.
+  // Writes leave their rows for the deferred indexing (src-bun/core/search-catch-up.ts); a search right after them catches up first.
   const pending = store.searchIndex.pending();
   const firstStarted = performance.now();
   searchSessions(store, VOCABULARY[15_000], 50);
   const firstMs = performance.now() - firstStarted;
+  const docs = (store.db.query('SELECT COUNT(*) AS n FROM search_docs').get() as { n: number }).n;
   const queries: [string, string][] = [
     ['rare word', VOCABULARY[15_000]],
     ['common word', VOCABULARY[0]],
@@ -108,7 +108,7 @@ try {
     ['one message only', needle],
   ];
   const lines = ['', `Search across ${stored.toLocaleString('en-US')} stored messages (${docs.toLocaleString('en-US')} display messages indexed; stored in ${(fillMs / 1000).toFixed(1)} s)`,
-    `  first search right after the writes, indexing the ${pending.toLocaleString('en-US')} rows they left pending first: ${firstMs.toFixed(0)} ms`];
+    `  first search right after the writes, folding and indexing the ${pending.toLocaleString('en-US')} messages they left pending first: ${firstMs.toFixed(0)} ms`];
   let missed = 0;
   for (const [label, q] of queries) {
     for (let i = 0; i < 3; i++) searchSessions(store, q, 50); // warm-up
