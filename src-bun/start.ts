@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { parseWebArgs, type WebArgs } from './cli-args';
 import { liveHolder } from './core/instance-lock';
 import { requestFocus } from './desktop/focus-channel';
-import { launchDesktop } from './desktop/launch';
+import { launchDesktopRetrying } from './desktop/launch';
 import { webkitEnv } from './desktop/webkit-env';
 import { runWeb } from './web/index';
 
@@ -48,7 +48,10 @@ async function runDesktop(args: WebArgs): Promise<{ code: number } | { fallback:
   // `electrobun dev` downloads Electrobun's native core from GitHub on first use; without internet it fails and we fall back.
   const webkit = webkitEnv(process.env);
   if (webkit) console.log(`Corral: ${webkit.note}.`);
-  const launch = await launchDesktop({ argv: [cli, 'dev'], cwd: desktopRoot, env: { ...process.env, ...webkit?.env, CORRAL_DATA_DIR: args.dataDir }, timeoutMs });
+  const launch = await launchDesktopRetrying(
+    { argv: [cli, 'dev'], cwd: desktopRoot, env: { ...process.env, ...webkit?.env, CORRAL_DATA_DIR: args.dataDir }, timeoutMs },
+    (line) => console.log(`Corral: ${line}.`),
+  );
   if (launch.kind === 'already-running') {
     console.log(`Corral: ${launch.message}`);
     return { code: 3 };

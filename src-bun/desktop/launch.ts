@@ -12,7 +12,7 @@ import { readLines } from '../ndjson/line-reader';
 export type LaunchResult =
   | { kind: 'ready'; appPid: number; windowMs: number; exited: Promise<number>; stop(): Promise<number> }
   | { kind: 'already-running'; message: string }
-  | { kind: 'failed'; reason: string };
+  | { kind: 'failed'; reason: string; crashSignal?: number };
 
 export type LaunchOptions = {
   /** argv of the desktop app, e.g. [node_modules/.bin/electrobun, 'dev'] */
@@ -86,9 +86,29 @@ export async function launchDesktop(opts: LaunchOptions): Promise<LaunchResult> 
   signal(-pgid, 'SIGKILL');
   await exited;
   if (result.kind === 'exit') {
-    return { kind: 'failed', reason: `the desktop app exited with code ${result.code} before its window appeared${lastErr ? ` (${lastErr.slice(0, 160)})` : ''}` };
+    const reason = `the desktop app exited with code ${result.code} before its window appeared${lastErr ? ` (${lastErr.slice(0, 160)})` : ''}`;
+    const crashSignal = result.code - 128;
+    return CRASH_SIGNALS.has(crashSignal) ? { kind: 'failed', reason, crashSignal } : { kind: 'failed', reason };
   }
   return result;
+}
+
+/**
+ * Signals of a crash, as an exit code of 128 + N says (the launcher mirrors its Bun's): SIGILL, SIGTRAP (a
+ * GLib or WebKit assertion), SIGABRT, SIGBUS, SIGFPE, SIGSEGV. Not SIGINT, SIGTERM or SIGKILL: someone ended it.
+ */
+const CRASH_SIGNALS = new Set([4, 5, 6, 7, 8, 11]);
+
+/**
+ * {@link launchDesktop}, started once more when the app crashed before its window appeared (a native start
+ * that fails now and then: one in a few dozen starts here died of SIGTRAP). `note` is told why, in one line.
+ * Any other failure, or a second crash, is returned as it is.
+ */
+export async function launchDesktopRetrying(opts: LaunchOptions, note: (line: string) => void): Promise<LaunchResult> {
+  const first = await launchDesktop(opts);
+  if (first.kind !== 'failed' || first.crashSignal === undefined) return first;
+  note(`${first.reason}; starting it once more`);
+  return launchDesktop(opts);
 }
 
 function signal(pid: number, sig: NodeJS.Signals): void {
