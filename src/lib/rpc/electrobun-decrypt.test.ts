@@ -1,6 +1,6 @@
 // @vitest-environment node
 import { describe, expect, it } from 'vitest';
-import { decodeBase64, installFastDecrypt, type ElectrobunCryptoHost } from './electrobun-decrypt';
+import { base64Decoder, decodeBase64, installFastDecrypt, type ElectrobunCryptoHost } from './electrobun-decrypt';
 
 type PreloadWindow = ElectrobunCryptoHost & { crypto: Crypto; __electrobun_encrypt?: (text: string) => Promise<{ encryptedData: string; iv: string; tag: string }> };
 
@@ -50,6 +50,21 @@ describe('the desktop window’s decrypt of Electrobun RPC packets', () => {
     const packet = await win.__electrobun_encrypt!('secret');
     const badTag = Buffer.from(decodeBase64(packet.tag).map((b) => b ^ 1)).toString('base64');
     await expect(win.__electrobun_decrypt!(packet.encryptedData, packet.iv, badTag)).rejects.toThrow();
+  });
+
+  it('decodes with the engine’s Uint8Array.fromBase64 where it has one (WebKit does), else with its own', async () => {
+    expect(base64Decoder({})).toBe(decodeBase64);
+    const decoded: string[] = [];
+    const engine = { fromBase64(b64: string) { decoded.push(b64); return new Uint8Array(Buffer.from(b64, 'base64')); } };
+    const decode = base64Decoder(engine);
+    expect(decode('aGk=')).toEqual(new Uint8Array([104, 105]));
+    expect(decoded).toEqual(['aGk=']);
+    // The decrypt goes through it: three fields per packet.
+    const win = await electrobunWindow(key);
+    installFastDecrypt(win, crypto.subtle, decode);
+    const packet = await win.__electrobun_encrypt!('through the engine');
+    expect(await win.__electrobun_decrypt!(packet.encryptedData, packet.iv, packet.tag)).toBe('through the engine');
+    expect(decoded.slice(1)).toEqual([packet.encryptedData, packet.tag, packet.iv]);
   });
 
   it('changes nothing in a window without an Electrobun key', () => {

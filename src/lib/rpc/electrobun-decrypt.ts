@@ -12,7 +12,7 @@
  * (5.4 s for one run, against 1.2 s for the whole of Chromium in web mode).
  *
  * {@link installFastDecrypt} puts a decrypt that decodes base64 straight into
- * a `Uint8Array` in its place. It uses the same key (the preload leaves it at
+ * a `Uint8Array` (with the engine's own decoder where it has one) in its place. It uses the same key (the preload leaves it at
  * `window.__electrobunSecretKeyBytes`) and the same WebCrypto AES-GCM, so it
  * accepts exactly what the preload's accepts and returns the same text.
  */
@@ -53,13 +53,24 @@ export function decodeBase64(b64: string): Uint8Array<ArrayBuffer> {
 }
 
 /**
+ * The engine's own base64 decoder when it has one (`Uint8Array.fromBase64`,
+ * TC39's ArrayBuffer base64 proposal: WebKitGTK's JavaScriptCore has it, and
+ * decodes a 100 KB packet about 7 times faster than {@link decodeBase64}),
+ * else {@link decodeBase64}. Both throw on a character outside the alphabet.
+ */
+export function base64Decoder(ctor: { fromBase64?: (b64: string) => Uint8Array<ArrayBuffer> } = Uint8Array as never): (b64: string) => Uint8Array<ArrayBuffer> {
+  const native = ctor.fromBase64;
+  return typeof native === 'function' ? (b64) => native.call(ctor, b64) : decodeBase64;
+}
+
+/**
  * Replaces `win.__electrobun_decrypt` with the fast one, for good: the
  * preload defines its own once its key import settles, which may be after
  * this runs, so the property keeps returning this one. Returns false, and
  * changes nothing, when the window has no Electrobun key (not a desktop
  * window, or an Electrobun that keeps it elsewhere).
  */
-export function installFastDecrypt(win: ElectrobunCryptoHost, subtle: SubtleCrypto = crypto.subtle): boolean {
+export function installFastDecrypt(win: ElectrobunCryptoHost, subtle: SubtleCrypto = crypto.subtle, decodeBase64 = base64Decoder()): boolean {
   const raw = win.__electrobunSecretKeyBytes;
   if (!Array.isArray(raw) || raw.length === 0) return false;
   const key = subtle.importKey('raw', new Uint8Array(raw), { name: 'AES-GCM' }, false, ['decrypt']);
