@@ -78,30 +78,33 @@ export async function benchRestore(): Promise<RestoreRun> {
 }
 
 /**
- * Median ms, 7 runs each after a warm-up: `store.messages.load` of the whole session and a raw SELECT of the same
- * rows; `store.messages.loadBefore` of the tail a restore reads and a raw SELECT of those rows.
+ * Median ms of 15 runs each, after 3 warm-ups, the two taking turns so that the machine's drift reaches both
+ * alike: `store.messages.load` of the whole session against a raw SELECT of the same rows, and
+ * `store.messages.loadBefore` of the tail a restore reads against a raw SELECT of those rows.
  */
 function timeLoads(dbFile: string, sessionId: string): Pick<RestoreRun, 'loadMs' | 'selectMs' | 'tailLoadMs' | 'tailSelectMs'> {
   const store = createStore(dbFile);
   try {
     const raw = store.db.query('SELECT seq_id, ts, event_json FROM messages WHERE session_id = ? ORDER BY seq_id');
     const rawTail = store.db.query('SELECT seq_id, ts, event_json FROM messages WHERE session_id = ? AND seq_id < ? ORDER BY seq_id DESC LIMIT ?');
-    const time = (rows: number, fn: () => unknown[]) => {
-      fn();
-      const runs: number[] = [];
-      for (let i = 0; i < 7; i++) {
+    const pair = (rows: number, a: () => unknown[], b: () => unknown[]): [number, number] => {
+      const once = (fn: () => unknown[]) => {
         const t = performance.now();
         if (fn().length !== rows) throw new Error('the session does not hold every message');
-        runs.push(performance.now() - t);
+        return performance.now() - t;
+      };
+      for (let i = 0; i < 3; i++) [a, b].forEach(once);
+      const runs: [number[], number[]] = [[], []];
+      for (let i = 0; i < 15; i++) {
+        runs[0].push(once(a));
+        runs[1].push(once(b));
       }
-      return median(runs);
+      return [median(runs[0]), median(runs[1])];
     };
-    return {
-      loadMs: time(MESSAGES, () => store.messages.load(sessionId)),
-      selectMs: time(MESSAGES, () => raw.all(sessionId)),
-      tailLoadMs: time(PAGE_MESSAGES, () => store.messages.loadBefore(sessionId, Number.MAX_SAFE_INTEGER, PAGE_MESSAGES).messages),
-      tailSelectMs: time(PAGE_MESSAGES, () => rawTail.all(sessionId, Number.MAX_SAFE_INTEGER, PAGE_MESSAGES + 1).slice(0, PAGE_MESSAGES)),
-    };
+    const [loadMs, selectMs] = pair(MESSAGES, () => store.messages.load(sessionId), () => raw.all(sessionId));
+    const [tailLoadMs, tailSelectMs] = pair(PAGE_MESSAGES, () => store.messages.loadBefore(sessionId, Number.MAX_SAFE_INTEGER, PAGE_MESSAGES).messages,
+      () => rawTail.all(sessionId, Number.MAX_SAFE_INTEGER, PAGE_MESSAGES + 1).slice(0, PAGE_MESSAGES));
+    return { loadMs, selectMs, tailLoadMs, tailSelectMs };
   } finally {
     store.close();
   }
