@@ -1,7 +1,7 @@
 /**
  * Scale benchmark: a data dir holding 1,000 finished sessions across 20
  * projects (50 each, 40 messages per session); Corral is started on it and
- * Chromium opens its URL. Measured: process spawn to interactive (every
+ * Chromium, once its own start has settled, opens its URL. Measured: process spawn to interactive (every
  * project listed, the selected pane's last message shown and its prompt box
  * ready), the main process's RSS and the page's heap once settled, whether
  * any sidecar runs before a prompt, and whether History (`session.list`) was
@@ -14,7 +14,7 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { openBrowser, scratch, startCorral } from '../e2e/harness';
 import { heapAfterGc, shownAt, watchForRow } from './page-probes';
-import { descendants, rssBytes } from './process-usage';
+import { chromiumSettled, descendants, rssBytes } from './process-usage';
 import { count, mb, ms, type Figure } from './report';
 import { writeStoredSessions } from './stored-sessions';
 
@@ -40,6 +40,8 @@ export async function benchScale(): Promise<ScaleRun> {
     try {
       // The first project's pane is the one shown at start; its last session ends with "last 0".
       await watchForRow(page, 'assistant', 'last 0');
+      // Corral is what starts, not the browser: a user's browser is already running, so its own start is done first.
+      await chromiumSettled(process.pid);
       const spawnedAt = Date.now();
       const corral = await startCorral({ dataDir, env: { HOME: join(root, 'home') } });
       try {
