@@ -2,7 +2,9 @@
  * Desktop entry (Electrobun runs it as app/bun/index.js): one window on
  * views://mainview/index.html, bound to the same handler table as the web
  * mode; a tray with the running count; OS notifications; the window's frame
- * kept across relaunches; one instance per data dir.
+ * kept across relaunches; one instance per data dir. Events reach the window
+ * through a frame pump (frame-pump.ts): at most two message frames it has not
+ * acknowledged, so a busy stream never queues up in it.
  *
  * Quit (window close, tray, menu, SIGINT/SIGTERM) is cancelled until every
  * sidecar is stopped and pending messages are written, because Electrobun's
@@ -17,13 +19,14 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { realClock } from '../../src/shared/clock';
 import { requestSchemas, type EventPayload, type Handlers, type RequestName } from '../../src/shared/rpc';
-import type { CorralRpcSchema } from '../../src/shared/rpc/electrobun-schema';
+import { FRAME_ACK, type CorralRpcSchema } from '../../src/shared/rpc/electrobun-schema';
 import { defaultDataDir } from '../cli-args';
 import { InstanceLockedError } from '../core/instance-lock';
 import { consoleLogger, createMainCore } from '../main-process';
 import { createHandlers } from '../rpc';
 import { dispatch } from '../rpc/dispatch';
 import { listenForFocus, requestFocus } from './focus-channel';
+import { createFramePump } from './frame-pump';
 import { createDesktopNotifier, runCommand } from './notifications';
 import { createRunningCounter, trayMenu, trayTitle, type TrayAction } from './tray';
 import { createFrameSaver, loadWindowFrame } from './window-state';
@@ -55,8 +58,13 @@ const requests = Object.fromEntries(
     },
   ]),
 );
-const rpc = BrowserView.defineRPC<CorralRpcSchema>({ maxRequestTime: 120_000, handlers: { requests: requests as never, messages: {} } });
+// The view acknowledges each message frame it starts on (src-bun/desktop/frame-pump.ts); its payload carries nothing.
+const rpc = BrowserView.defineRPC<CorralRpcSchema>({
+  maxRequestTime: 120_000,
+  handlers: { requests: requests as never, messages: { [FRAME_ACK]: () => frames.acknowledged() } },
+});
 const send = rpc.send as unknown as Record<string, (p: unknown) => void>;
+const frames = createFramePump({ send: (event, payload) => send[event]?.(payload), clock: realClock, warn: consoleLogger.warn });
 
 /** Takes the data dir and builds the core; when another Corral holds it, says so, brings that one's window forward and quits. */
 async function openCore(): Promise<ReturnType<typeof createMainCore>> {
@@ -70,7 +78,7 @@ async function openCore(): Promise<ReturnType<typeof createMainCore>> {
           const p = payload as EventPayload<'agent.status'>;
           if (running.status(p.sessionId, p.status)) updateTray();
         }
-        send[event]?.(payload);
+        frames.publish(event, payload);
       },
       hasClients: () => attached,
     });

@@ -124,6 +124,8 @@ describe('desktop window', () => {
 
     const done = await eventually(() => tree(env), (t) => statusOf(t).includes('done') && messagesOf(t).some((m) => m.includes(FINAL_TEXT.tool)), 'the finished turn in the window', T);
     expect(messagesOf(done)).toEqual(TURN_ROWS);
+    // The window acknowledged every message frame (frame-pump.ts warns when one goes unacknowledged for 1 s).
+    expect(corral.output.filter((l) => l.includes('did not acknowledge'))).toEqual([]);
     expect(readFileSync(join(project(), 'corral-ok.txt'), 'utf8')).toBe('corral-ok\n');
     const notified = await eventually(async () => (existsSync(notifyLog()) ? readFileSync(notifyLog(), 'utf8') : ''), (s) => s.includes('Agent completed on alpha'), 'notify-send for the finished turn', 10_000);
     expect(notified.trim().split('\n')).toEqual([`--app-name=Corral|--|Corral: attention|Agent needs input on alpha: Run a command: ${OK_COMMAND}|`, '--app-name=Corral|--|Corral|Agent completed on alpha|']);

@@ -17,6 +17,8 @@ import { rpcProtocols } from '../../shared/web-auth';
 import { whenIdle } from '../idle';
 import { installFastDecrypt, type ElectrobunCryptoHost } from './electrobun-decrypt';
 import { createElectrobunRpcClient } from './electrobun-client';
+import { frameAcknowledger, type BunBridgeHost } from './frame-ack';
+import { FRAME_ACK } from '../../shared/rpc/electrobun-schema';
 import type { EventGuard } from './event-guard';
 import type { Connection, ConnectionState, RpcClient } from './types';
 import { createWebSocketTransport, type SocketLike } from './websocket-transport';
@@ -102,10 +104,13 @@ export function connectRpc(options: { win?: Window; clock?: Clock; connect?: (ur
   let loading: Promise<EventGuard> | null = null;
   const guard = () => (loading ??= import('./event-guard').then((m) => m.createEventGuard()));
   setTimeout(() => whenIdle(() => void guard()), GUARD_PRELOAD_MS);
-  const { rpc, client } = createElectrobunRpcClient({ guard });
+  let frameArrived: (() => void) | undefined;
+  const { rpc, client } = createElectrobunRpcClient({ guard, frameArrived: () => frameArrived?.() });
   if (isElectrobunHost(win)) {
     // Before the socket opens: Electrobun's own decrypt of its packets is the window's largest cost in a busy stream.
     installFastDecrypt(win as Window & ElectrobunCryptoHost);
+    // The main process holds the next message frame until the window started on this one (its flow control).
+    frameArrived = frameAcknowledger(win as Window & BunBridgeHost, () => rpc.send[FRAME_ACK]({}));
     new Electroview({ rpc });
     return { client, connection: alwaysOpen(), missingToken: false };
   }

@@ -30,7 +30,12 @@ export interface ElectrobunRpcClient {
  * connection opens) wait too, and go out in order once the first listener is
  * registered (a microtask later, so all of the app's listeners hear them).
  */
-export function createElectrobunRpcClient(options: { guard: EventGuard | (() => Promise<EventGuard>); maxRequestMs?: number }): ElectrobunRpcClient {
+export function createElectrobunRpcClient(options: {
+  guard: EventGuard | (() => Promise<EventGuard>);
+  maxRequestMs?: number;
+  /** Called as each `agent.message` frame arrives, before it is handled (the desktop's flow control: src-bun/desktop/frame-pump.ts). */
+  frameArrived?: () => void;
+}): ElectrobunRpcClient {
   const listeners = new Map<string, Set<(payload: unknown) => void>>();
   let guard: EventGuard | null = typeof options.guard === 'function' ? null : options.guard;
   const load = typeof options.guard === 'function' ? options.guard : null;
@@ -38,6 +43,7 @@ export function createElectrobunRpcClient(options: { guard: EventGuard | (() => 
   const waiting: [string, unknown][] = [];
 
   function dispatch(name: string, raw: unknown) {
+    if (name === 'agent.message') options.frameArrived?.();
     if (guard) return deliver(guard, name, raw);
     waiting.push([name, raw]);
     if (loading || !load) return;

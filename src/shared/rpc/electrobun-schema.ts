@@ -11,8 +11,17 @@ export type BunRequests = { [M in RequestName]: { params: Params<M>; response: R
 /** Messages the main process pushes to the view. */
 export type WebviewMessages = { [E in EventName]: EventPayload<E> };
 
+/**
+ * Messages the view sends the main process. `frames.ack`: the view started on
+ * an `agent.message` frame (the desktop's flow control,
+ * src-bun/desktop/frame-pump.ts); it carries nothing.
+ */
+export type BunMessages = { 'frames.ack': Record<string, never> };
+/** Name of the view's acknowledgement of an `agent.message` frame. */
+export const FRAME_ACK = 'frames.ack' satisfies keyof BunMessages;
+
 /** `ElectrobunRPCSchema` for Corral; pass to `Electroview.defineRPC` and `BrowserView.defineRPC`. */
 export type CorralRpcSchema = {
-  bun: { requests: BunRequests; messages: Record<never, unknown> };
+  bun: { requests: BunRequests; messages: BunMessages };
   webview: { requests: Record<never, { params: unknown; response: unknown }>; messages: WebviewMessages };
 };
