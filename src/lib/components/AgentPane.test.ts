@@ -17,8 +17,7 @@ function renderPane() {
   const push = (...messages: WireMessage[]) => {
     t.rpc.emit('agent.message', { sessionId: 's1', messages });
     flushSync();
-    // Streamed text renders at most once every other animation frame (MarkdownView): let both frames come.
-    vi.advanceTimersToNextFrame();
+    // Streamed text renders at most once per animation frame (MarkdownView): let the frame come.
     vi.advanceTimersToNextFrame();
     flushSync();
   };

@@ -19,11 +19,10 @@ const FENCE = '```ts\nconst answer: number = 42; // the answer\n```';
 function mountView(text: string) {
   const clock = createFakeClock();
   const view = render(MarkdownView, { props: { text }, context: new Map([[APP_STORES, { clock }]]) });
-  /** Sets the text, then lets the next two animation frames come (the view renders at most one text per two frames). */
+  /** Sets the text, then lets the next animation frame come (the view renders at most one text per frame). */
   const show = (next: string) => {
     view.rerender({ text: next });
     flushSync();
-    vi.advanceTimersToNextFrame();
     vi.advanceTimersToNextFrame();
     flushSync();
   };
@@ -34,26 +33,24 @@ beforeEach(() => vi.useFakeTimers({ toFake: ['requestAnimationFrame', 'cancelAni
 afterEach(() => vi.useRealTimers());
 
 describe('MarkdownView', () => {
-  it('renders the first delta at once and coalesces the rest into one render every other frame', () => {
+  it('renders the first delta of a frame at once and coalesces the rest into the next frame', () => {
     const view = render(MarkdownView, { props: { text: 'One' }, context: new Map([[APP_STORES, { clock: createFakeClock() }]]) });
     const shown = () => view.container.querySelector('.markdown')!.textContent!.trim();
-    const frame = () => (vi.advanceTimersToNextFrame(), flushSync());
     expect(shown()).toBe('One');
     const set = (text: string) => (view.rerender({ text }), flushSync());
-    set('One two'); // the mount rendered just now
-    frame();
+    set('One two'); // the mount rendered in this frame already
     expect(shown()).toBe('One');
+    vi.advanceTimersToNextFrame();
+    flushSync();
+    expect(shown()).toBe('One two');
+    vi.advanceTimersToNextFrame(); // a frame with no new text: the next one renders at once
     set('One two three');
-    frame();
     expect(shown()).toBe('One two three');
-    frame();
-    frame(); // two frames with no new text: the next one renders at once
     set('One two three four');
-    expect(shown()).toBe('One two three four');
     set('One two three four five');
-    frame();
-    expect(shown()).toBe('One two three four');
-    frame();
+    expect(shown()).toBe('One two three');
+    vi.advanceTimersToNextFrame();
+    flushSync();
     expect(shown()).toBe('One two three four five');
   });
 
