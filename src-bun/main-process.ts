@@ -22,17 +22,19 @@ export const SOURCE_SIDECAR_ENTRY = process.env.CORRAL_SIDECAR_ENTRY || join(imp
 /**
  * Takes the data dir (throws InstanceLockedError when another Corral holds
  * it, before the database is opened), then builds the core. Sidecars run as
- * `[this Bun runtime, sidecarEntry]`. The core's `shutdown` releases the lock
+ * `[sidecarRuntime (default: this Bun runtime), sidecarEntry]`. The core's `shutdown` releases the lock
  * after the last message is written.
  */
 export function createMainCore(opts: {
   dataDir: string; mode: InstanceMode; publish: Publish; hasClients: () => boolean; log?: Logger;
   /** Script each sidecar runs (default {@link SOURCE_SIDECAR_ENTRY}). */
   sidecarEntry?: string;
+  /** Bun executable each sidecar runs on (default: this one, `process.execPath`). */
+  sidecarRuntime?: string;
 }): Core {
   const lock = acquireInstanceLock(opts.dataDir, opts.mode);
   const log = opts.log ?? consoleLogger;
-  const argv = [process.execPath, opts.sidecarEntry ?? SOURCE_SIDECAR_ENTRY];
+  const argv = [opts.sidecarRuntime ?? process.execPath, opts.sidecarEntry ?? SOURCE_SIDECAR_ENTRY];
   let core: Core;
   try {
     core = createCore({

@@ -12,6 +12,7 @@ import { parseWebArgs, type WebArgs } from './cli-args';
 import { liveHolder } from './core/instance-lock';
 import { requestFocus } from './desktop/focus-channel';
 import { launchDesktopRetrying } from './desktop/launch';
+import { SIDECAR_BUN_VAR } from './desktop/sidecar-runtime';
 import { webkitEnv } from './desktop/webkit-env';
 import { runWeb } from './web/index';
 
@@ -49,7 +50,8 @@ async function runDesktop(args: WebArgs): Promise<{ code: number } | { fallback:
   const webkit = webkitEnv(process.env);
   if (webkit) console.log(`Corral: ${webkit.note}.`);
   const launch = await launchDesktopRetrying(
-    { argv: [cli, 'dev'], cwd: desktopRoot, env: { ...process.env, ...webkit?.env, CORRAL_DATA_DIR: args.dataDir }, timeoutMs },
+    // The sidecars run on this Bun, the project's, rather than the older one Electrobun bundles (sidecar-runtime.ts).
+    { argv: [cli, 'dev'], cwd: desktopRoot, env: { ...process.env, ...webkit?.env, CORRAL_DATA_DIR: args.dataDir, [SIDECAR_BUN_VAR]: process.execPath }, timeoutMs },
     (line) => console.log(`Corral: ${line}.`),
   );
   if (launch.kind === 'already-running') {

@@ -27,13 +27,15 @@ import { createHandlers } from '../rpc';
 import { dispatch } from '../rpc/dispatch';
 import { listenForFocus, requestFocus } from './focus-channel';
 import { createFramePump } from './frame-pump';
+import { sidecarRuntime } from './sidecar-runtime';
 import { createDesktopNotifier, runCommand } from './notifications';
 import { createRunningCounter, trayMenu, trayTitle, type TrayAction } from './tray';
 import { createFrameSaver, loadWindowFrame } from './window-state';
 
 const startedAt = Date.now();
 const dataDir = process.env.CORRAL_DATA_DIR || defaultDataDir();
-// Inside the app bundle the sidecar ships next to this file (app/bun/sidecar.js) and runs on the bundle's Bun.
+// Inside the app bundle the sidecar ships next to this file (app/bun/sidecar.js); it runs on the Bun npm start
+// names (sidecar-runtime.ts), else on the bundle's.
 const bundledSidecar = join(import.meta.dir, 'sidecar.js');
 
 let attached = false;
@@ -73,6 +75,7 @@ async function openCore(): Promise<ReturnType<typeof createMainCore>> {
       dataDir,
       mode: 'desktop',
       sidecarEntry: existsSync(bundledSidecar) ? bundledSidecar : undefined,
+      sidecarRuntime: sidecarRuntime(process.env, process.execPath, consoleLogger.warn),
       publish: (event, payload) => {
         if (event === 'agent.status') {
           const p = payload as EventPayload<'agent.status'>;

@@ -9,7 +9,7 @@
  */
 import { Database } from 'bun:sqlite';
 import { afterAll, beforeAll, describe, expect, it } from 'bun:test';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readlinkSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { claudeOfflineVars } from '../agent-env';
@@ -136,6 +136,8 @@ describe('desktop window', () => {
     const c = corral!;
     const [sidecar] = sidecarPids();
     expect(sidecar && alive(sidecar)).toBe(true);
+    // It runs on the Bun npm start runs on (the project's), not on the older one Electrobun bundles.
+    expect(readlinkSync(`/proc/${sidecar}/exe`)).toBe(realpathSync(process.execPath));
     // A size and place of the user's own, to find again after the relaunch.
     await run(['xdotool', 'windowsize', c.windowId, '1100', '720'], env);
     await run(['xdotool', 'windowmove', c.windowId, '60', '40'], env);
@@ -177,6 +179,8 @@ describe('desktop window', () => {
     await eventually(() => tree(env), (t) => messagesOf(t).some((m) => m.includes(FINAL_TEXT.text)), 'the follow-up answer', T);
     const [sidecar] = sidecarPids();
     expect(sidecar && alive(sidecar)).toBe(true);
+    // It runs on the Bun npm start runs on (the project's), not on the older one Electrobun bundles.
+    expect(readlinkSync(`/proc/${sidecar}/exe`)).toBe(realpathSync(process.execPath));
 
     const second = Bun.spawn([process.execPath, join(ROOT, 'src-bun', 'start.ts'), '--data-dir', dataDir()], { cwd: ROOT, env, stdout: 'pipe', stderr: 'pipe' });
     const [out, code] = await Promise.all([new Response(second.stdout).text(), second.exited]);
