@@ -67,6 +67,29 @@ describe('the desktop window’s decrypt of Electrobun RPC packets', () => {
     expect(decoded.slice(1)).toEqual([packet.encryptedData, packet.tag, packet.iv]);
   });
 
+  it('settles decrypts in the order they were called, even when WebCrypto finishes a later one first; a failed one holds nothing up', async () => {
+    const win = await electrobunWindow(key);
+    const packets = await Promise.all(['first, the large one', 'second', 'third'].map((t) => win.__electrobun_encrypt!(t)));
+    // A WebCrypto whose decrypts finish in the reverse order of their calls.
+    const pending: (() => void)[] = [];
+    const real = globalThis.crypto.subtle;
+    const slow = {
+      importKey: real.importKey.bind(real),
+      decrypt: (...args: Parameters<SubtleCrypto['decrypt']>) => new Promise<ArrayBuffer>((resolve, reject) => pending.push(() => void real.decrypt(...args).then(resolve, reject))),
+    } as unknown as SubtleCrypto;
+    installFastDecrypt(win, slow);
+    const order: string[] = [];
+    const call = (p: { encryptedData: string; iv: string; tag: string }, name?: string) =>
+      win.__electrobun_decrypt!(p.encryptedData, p.iv, p.tag).then((t) => order.push(name ? `${name} accepted` : t), () => order.push(`${name} refused`));
+    const badTag = Buffer.from(decodeBase64(packets[0]!.tag).map((b) => b ^ 1)).toString('base64');
+    // Called in this order: the first packet, one with a wrong tag, the second, the third.
+    const handled = [call(packets[0]!), call({ ...packets[0]!, tag: badTag }, 'bad'), call(packets[1]!), call(packets[2]!)];
+    while (pending.length < 4) await new Promise((r) => setTimeout(r, 1));
+    for (const finish of [...pending].reverse()) finish();
+    await Promise.all(handled);
+    expect(order).toEqual(['first, the large one', 'bad refused', 'second', 'third']);
+  });
+
   it('changes nothing in a window without an Electrobun key', () => {
     const win: ElectrobunCryptoHost = {};
     expect(installFastDecrypt(win)).toBe(false);

@@ -66,7 +66,9 @@ export function base64Decoder(ctor: { fromBase64?: (b64: string) => Uint8Array<A
 /**
  * Replaces `win.__electrobun_decrypt` with the fast one, for good: the
  * preload defines its own once its key import settles, which may be after
- * this runs, so the property keeps returning this one. Returns false, and
+ * this runs, so the property keeps returning this one. Its decrypts settle in
+ * the order they were called; one that fails rejects without holding up the
+ * next. Returns false, and
  * changes nothing, when the window has no Electrobun key (not a desktop
  * window, or an Electrobun that keeps it elsewhere).
  */
@@ -75,7 +77,7 @@ export function installFastDecrypt(win: ElectrobunCryptoHost, subtle: SubtleCryp
   if (!Array.isArray(raw) || raw.length === 0) return false;
   const key = subtle.importKey('raw', new Uint8Array(raw), { name: 'AES-GCM' }, false, ['decrypt']);
   const decoder = new TextDecoder();
-  const decrypt = async (encryptedData: string, iv: string, tag: string): Promise<string> => {
+  const open = async (encryptedData: string, iv: string, tag: string): Promise<string> => {
     const data = decodeBase64(encryptedData);
     const tagBytes = decodeBase64(tag);
     // WebCrypto takes the tag after the ciphertext.
@@ -84,6 +86,16 @@ export function installFastDecrypt(win: ElectrobunCryptoHost, subtle: SubtleCryp
     sealed.set(tagBytes, data.length);
     const plain = await subtle.decrypt({ name: 'AES-GCM', iv: decodeBase64(iv) }, await key, sealed);
     return decoder.decode(plain);
+  };
+  // Electrobun hands each packet to the RPC when its decrypt settles. WebCrypto does not promise that decrypts
+  // settle in the order they started, so each one settles only after the one before it: the view gets the
+  // packets in the order the main process sent them (a status never overtakes the messages before it).
+  let previous: Promise<unknown> = Promise.resolve();
+  const decrypt = (encryptedData: string, iv: string, tag: string): Promise<string> => {
+    const text = open(encryptedData, iv, tag);
+    const inOrder = previous.then(() => text, () => text);
+    previous = inOrder.catch(() => undefined);
+    return inOrder;
   };
   Object.defineProperty(win, '__electrobun_decrypt', {
     configurable: true,
