@@ -93,6 +93,8 @@ export function installFastDecrypt(win: ElectrobunCryptoHost, subtle: SubtleCryp
   let previous: Promise<unknown> = Promise.resolve();
   const decrypt = (encryptedData: string, iv: string, tag: string): Promise<string> => {
     const text = open(encryptedData, iv, tag);
+    // Its failure is the caller's, through `inOrder`; while it waits for the one before, it is not unhandled.
+    text.catch(() => {});
     const inOrder = previous.then(() => text, () => text);
     previous = inOrder.catch(() => undefined);
     return inOrder;
