@@ -26,7 +26,7 @@ import { join } from 'node:path';
 import { createStore } from '../../src-bun/core/store';
 import { putSettings, scratch } from '../e2e/harness';
 import { coreBuilt, startDesktop, startDisplay } from '../desktop/harness';
-import { LONG_TASK_GOAL_MS, RATIO_GOAL, TEN_K_GOAL_MS } from './firehose';
+import { LONG_TASK_GOAL_MS, RATIO_GOAL, TEN_K_GOAL_MS, type FirehoseTiming } from './firehose';
 import { firehoseDone, firehosePrompt } from './firehose-agent';
 import { FIREHOSE_AGENT, rawFirehose } from './firehose-raw';
 import { cpuDelta, cpuMsByRole, type Role } from './process-usage';
@@ -40,18 +40,10 @@ const WARM_UP_CALLS = 5000;
 /** Stalls count as long tasks do in Chromium. */
 const STALL_GOAL_MS = LONG_TASK_GOAL_MS;
 
-/** What one N measured in the window. */
-export type DesktopFirehoseRun = {
-  n: number;
-  /** Send to last row shown on the page's clock, ms (the median run), and every run's. */
-  e2eMs: number;
-  runsMs: number[];
-  /** Median of the raw reader's runs, ms. */
-  rawMs: number;
+/** What one N measured in the window: times on the page's clock; the window's processes count as `other` in `cpuMs`. */
+export type DesktopFirehoseRun = FirehoseTiming & {
   /** Main-thread stalls over 50 ms in all runs (heartbeat gaps), with the longest, ms. */
   stalls: { count: number; longestMs: number };
-  /** CPU time per process role from Send to the last row shown (the median run), ms; the window's processes count as `other`. */
-  cpuMs: Record<Role, number>;
 };
 
 /** Why the desktop firehose cannot run here, or null when it can. */

@@ -26,8 +26,8 @@ import { clickUntilShown, longTasksSince, observeLongTasks } from './page-probes
 import { cpuDelta, cpuMsByRole, type Role } from './process-usage';
 import { count, median, ms, times, type Figure } from './report';
 
-/** What one N measured. */
-export type FirehoseRun = {
+/** The timing of one N, in Chromium or in the desktop window (firehose-desktop.ts). */
+export type FirehoseTiming = {
   n: number;
   /** Send to last row shown, ms (the median run). */
   e2eMs: number;
@@ -35,13 +35,17 @@ export type FirehoseRun = {
   runsMs: number[];
   /** Median of the raw reader's runs, ms. */
   rawMs: number;
+  /** CPU time per process role from Send to the last row shown (the median run), ms. */
+  cpuMs: Record<Role, number>;
+};
+
+/** What one N measured. */
+export type FirehoseRun = FirehoseTiming & {
   longTasks: { count: number; longestMs: number };
   /** Messages stored for the firehose turn (2 per tool call, the prompt and the final text). */
   storedRows: number;
   /** Message rows in the DOM when the last one showed (the list is virtualized). */
   domRows: number;
-  /** CPU time per process role from Send to the last row shown, ms. */
-  cpuMs: Record<Role, number>;
 };
 
 /** The firehose's goals (issue 12), shared with the desktop window's run (firehose-desktop.ts): longest task, ms; ratio to raw; time at N = 10,000, ms. */
