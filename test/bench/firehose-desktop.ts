@@ -142,10 +142,12 @@ export async function benchFirehoseDesktop(counts: readonly number[]): Promise<D
     WEBKIT_INSPECTOR_HTTP_SERVER: `127.0.0.1:${inspectorPort}`,
   };
   mkdirSync(env.HOME, { recursive: true });
-  const corral = await startDesktop({ dataDir, env });
   const runs: DesktopFirehoseRun[] = [];
+  let corral: Awaited<ReturnType<typeof startDesktop>> | null = null;
   let page: WebKitPage | null = null;
   try {
+    // Inside the try: a window that does not come still has its display, bus and scratch folder taken down.
+    corral = await startDesktop({ dataDir, env });
     page = await connectWebKitPage(inspectorPort, 'Corral');
     const p = page;
     let lastRow = -1;
@@ -183,8 +185,10 @@ export async function benchFirehoseDesktop(counts: readonly number[]): Promise<D
     }
   } finally {
     page?.close();
-    corral.proc.kill('SIGINT');
-    await corral.proc.exited;
+    if (corral) {
+      corral.proc.kill('SIGINT');
+      await corral.proc.exited;
+    }
     display.stop();
     rmSync(root, { recursive: true, force: true });
   }

@@ -79,6 +79,11 @@ export async function startDesktop(opts: { dataDir: string; env: Record<string, 
     };
     void readLines(proc.stdout, { line: onLine, oversized: () => {} }).then(() => reject(new Error(`start.ts ended before the window was up:\n${output.slice(-30).join('\n')}`)));
     void readLines(proc.stderr, { line: (l) => output.push(l), oversized: () => {} });
+  }).catch(async (e: unknown) => {
+    // A start that fell back to the web mode is still serving it: end it before reporting, so nothing is left running.
+    proc.kill('SIGINT');
+    await proc.exited;
+    throw e;
   });
   const startMs = Date.now() - t0;
   const windowId = await eventually(async () => (await run(['xdotool', 'search', '--onlyvisible', '--name', '^Corral$'], opts.env)).split('\n')[0] ?? '', (id) => id !== '', 'the Corral X window', 10_000);
