@@ -38,6 +38,20 @@ const toRecord = (r: SessionRow): StoredSession => ({
   cwd: r.cwd, optionsJson: r.options_json, sidecarPid: r.sidecar_pid, sidecarStartTicks: r.sidecar_start_ticks,
 });
 
+/** A stored message as SELECTed: named as on the wire, with `event` still the JSON text that `save` wrote. */
+type MessageRow = { seqId: number; ts: number; event: string | AgentEvent };
+const MESSAGE_COLUMNS = 'seq_id AS seqId, ts, event_json AS event';
+
+/**
+ * Turns SELECTed message rows into wire messages in place: each row's `event` text is parsed (the JSON of an
+ * AgentEvent that `save` stored), and the row objects themselves are returned, so a load of 20,000 messages
+ * makes no second object per row. Throws SyntaxError on a row that is not JSON (only a hand-edited database has one).
+ */
+function decodeRows(rows: MessageRow[]): WireMessage[] {
+  for (let i = 0; i < rows.length; i++) rows[i]!.event = JSON.parse(rows[i]!.event as string) as AgentEvent;
+  return rows as WireMessage[];
+}
+
 /** Creates the store over a database file (`':memory:'` for tests). */
 export function createStore(file: string) {
   const db: Database = openDatabase(file);
@@ -57,10 +71,10 @@ export function createStore(file: string) {
     sessionsOfProject: db.query<SessionRow, [string]>('SELECT * FROM sessions WHERE project_id = ? ORDER BY created_at DESC, rowid DESC'),
     deleteSession: db.query('DELETE FROM sessions WHERE id = ?'),
     insertMessage: db.query('INSERT OR IGNORE INTO messages (session_id, seq_id, ts, event_json) VALUES (?, ?, ?, ?)'),
-    loadMessages: db.query<{ seq_id: number; ts: number; event_json: string }, [string]>('SELECT seq_id, ts, event_json FROM messages WHERE session_id = ? ORDER BY seq_id'),
-    loadMessagesAfter: db.query<{ seq_id: number; ts: number; event_json: string }, [string, number]>('SELECT seq_id, ts, event_json FROM messages WHERE session_id = ? AND seq_id > ? ORDER BY seq_id'),
-    loadMessagesBefore: db.query<{ seq_id: number; ts: number; event_json: string }, [string, number, number]>(
-      'SELECT seq_id, ts, event_json FROM messages WHERE session_id = ? AND seq_id < ? ORDER BY seq_id DESC LIMIT ?',
+    loadMessages: db.query<MessageRow, [string]>(`SELECT ${MESSAGE_COLUMNS} FROM messages WHERE session_id = ? ORDER BY seq_id`),
+    loadMessagesAfter: db.query<MessageRow, [string, number]>(`SELECT ${MESSAGE_COLUMNS} FROM messages WHERE session_id = ? AND seq_id > ? ORDER BY seq_id`),
+    loadMessagesBefore: db.query<MessageRow, [string, number, number]>(
+      `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE session_id = ? AND seq_id < ? ORDER BY seq_id DESC LIMIT ?`,
     ),
     maxSeq: db.query<{ m: number | null }, [string]>('SELECT MAX(seq_id) AS m FROM messages WHERE session_id = ?'),
     getSetting: db.query<{ key: string; value_json: string }, []>('SELECT key, value_json FROM settings'),
@@ -143,11 +157,9 @@ export function createStore(file: string) {
         writeListeners.add(listener);
         return () => writeListeners.delete(listener);
       },
-      load: (sessionId: string): WireMessage[] =>
-        q.loadMessages.all(sessionId).map((r) => ({ seqId: r.seq_id, ts: r.ts, event: JSON.parse(r.event_json) as AgentEvent })),
+      load: (sessionId: string): WireMessage[] => decodeRows(q.loadMessages.all(sessionId)),
       /** Stored messages of the session with a seqId above `afterSeqId`, ordered by seqId. */
-      loadAfter: (sessionId: string, afterSeqId: number): WireMessage[] =>
-        q.loadMessagesAfter.all(sessionId, afterSeqId).map((r) => ({ seqId: r.seq_id, ts: r.ts, event: JSON.parse(r.event_json) as AgentEvent })),
+      loadAfter: (sessionId: string, afterSeqId: number): WireMessage[] => decodeRows(q.loadMessagesAfter.all(sessionId, afterSeqId)),
       /**
        * The newest `limit` stored messages with a seqId below `beforeSeqId`, ordered by seqId (a page of the
        * transcript, read backwards from its end); `more` says older ones exist.
@@ -155,12 +167,8 @@ export function createStore(file: string) {
       loadBefore: (sessionId: string, beforeSeqId: number, limit: number): { messages: WireMessage[]; more: boolean } => {
         const rows = q.loadMessagesBefore.all(sessionId, beforeSeqId, limit + 1);
         const more = rows.length > limit;
-        const messages: WireMessage[] = [];
-        for (let i = Math.min(rows.length, limit) - 1; i >= 0; i--) {
-          const r = rows[i]!;
-          messages.push({ seqId: r.seq_id, ts: r.ts, event: JSON.parse(r.event_json) as AgentEvent });
-        }
-        return { messages, more };
+        if (more) rows.length = limit;
+        return { messages: decodeRows(rows.reverse()), more };
       },
       /** Highest stored seqId of the session, or -1. */
       maxSeqId: (sessionId: string): number => q.maxSeq.get(sessionId)?.m ?? -1,
