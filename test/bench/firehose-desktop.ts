@@ -183,6 +183,10 @@ export async function benchFirehoseDesktop(counts: readonly number[]): Promise<D
         stalls: { count: stalls.length, longestMs: Math.max(0, ...stalls) }, cpuMs: mid.cpuMs,
       });
     }
+  } catch (e) {
+    // The window's own words, when it went away (a crashed web process closes the inspector socket).
+    const said = corral ? `\nCorral's last output:\n${corral.output.slice(-30).join('\n')}` : '';
+    throw new Error(`the desktop firehose failed: ${e instanceof Error ? e.message : String(e)}${said}`, { cause: e });
   } finally {
     page?.close();
     if (corral) {
