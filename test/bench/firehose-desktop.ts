@@ -29,7 +29,7 @@ import { coreBuilt, startDesktop, startDisplay } from '../desktop/harness';
 import { LONG_TASK_GOAL_MS, RATIO_GOAL, TEN_K_GOAL_MS, type FirehoseTiming } from './firehose';
 import { firehoseDone, firehosePrompt } from './firehose-agent';
 import { FIREHOSE_AGENT, rawFirehose } from './firehose-raw';
-import { cpuDelta, cpuMsByRole, type Role } from './process-usage';
+import { cpuDelta, cpuMsByRole, stolenMs, type Role } from './process-usage';
 import { count, median, ms, times, type Figure } from './report';
 import { connectWebKitPage, type WebKitPage } from './webkit-inspector';
 
@@ -166,11 +166,12 @@ export async function benchFirehoseDesktop(counts: readonly number[]): Promise<D
     for (const n of counts) {
       const raw: number[] = [];
       for (let i = 0; i < 7; i++) raw.push((await rawFirehose(n)).ms);
-      const each: { shown: Shown; cpuMs: Record<Role, number> }[] = [];
+      const each: { shown: Shown; cpuMs: Record<Role, number>; stolenMs: number }[] = [];
       for (let i = 0; i < REPEATS; i++) {
         const cpuBefore = cpuMsByRole(process.pid);
+        const stolenBefore = stolenMs();
         const shown = await p.evaluate<Shown>(sendAndWatch(firehosePrompt(n), firehoseDone(n), 300_000, lastRow));
-        each.push({ shown, cpuMs: cpuDelta(cpuBefore, cpuMsByRole(process.pid)) });
+        each.push({ shown, cpuMs: cpuDelta(cpuBefore, cpuMsByRole(process.pid)), stolenMs: stolenMs() - stolenBefore });
         // The prompt, a tool call and its result per call, the final text: the firehose's last row is 2n + 1 rows on.
         if (lastRow >= 0 && shown.rowIndex !== lastRow + 2 * n + 2) throw new Error(`the last row of the firehose of ${n} is row ${shown.rowIndex}, expected ${lastRow + 2 * n + 2}`);
         lastRow = shown.rowIndex;
@@ -180,7 +181,7 @@ export async function benchFirehoseDesktop(counts: readonly number[]): Promise<D
       const stalls = each.flatMap((r) => r.shown.stalls);
       runs.push({
         n, e2eMs: mid.shown.shownAt - mid.shown.clickedAt, runsMs: each.map((r) => r.shown.shownAt - r.shown.clickedAt), rawMs: median(raw),
-        stalls: { count: stalls.length, longestMs: Math.max(0, ...stalls) }, cpuMs: mid.cpuMs,
+        stalls: { count: stalls.length, longestMs: Math.max(0, ...stalls) }, cpuMs: mid.cpuMs, stolenMs: each.reduce((sum, r) => sum + r.stolenMs, 0),
       });
     }
   } catch (e) {
@@ -212,6 +213,7 @@ export function desktopFirehoseFigures(r: DesktopFirehoseRun): Figure[] {
       goal: `none > ${STALL_GOAL_MS} ms`, met: r.stalls.count === 0,
     },
     { label: 'CPU time (ms)', value: `main and window ${(c.main + c.other).toFixed(0)}, sidecar ${c.sidecar.toFixed(0)}, agent ${c.agent.toFixed(0)}` },
+    { label: 'CPU the host took (steal), all runs', value: ms(r.stolenMs) },
   ];
 }
 

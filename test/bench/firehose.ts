@@ -23,7 +23,7 @@ import { addProject, openBrowser, pane, putSettings, scratch, sendPrompt, startC
 import { firehoseDone, firehosePrompt } from './firehose-agent';
 import { FIREHOSE_AGENT, rawFirehose } from './firehose-raw';
 import { clickUntilShown, longTasksSince, observeLongTasks } from './page-probes';
-import { cpuDelta, cpuMsByRole, type Role } from './process-usage';
+import { cpuDelta, cpuMsByRole, stolenMs, type Role } from './process-usage';
 import { count, median, ms, times, type Figure } from './report';
 
 /** The timing of one N, in Chromium or in the desktop window (firehose-desktop.ts). */
@@ -37,6 +37,8 @@ export type FirehoseTiming = {
   rawMs: number;
   /** CPU time per process role from Send to the last row shown (the median run), ms. */
   cpuMs: Record<Role, number>;
+  /** CPU time the host took from this machine from Send to the last row shown, all runs together, ms (process-usage.ts `stolenMs`). */
+  stolenMs: number;
 };
 
 /** What one N measured. */
@@ -83,7 +85,7 @@ export async function benchFirehose(counts: readonly number[], opts: { rawRuns?:
       for (let i = 0; i < (opts.profileDir ? 1 : REPEATS); i++) each.push(await oneRun(browser.page, root, dataDir, n, i, opts.profileDir));
       const mid = [...each].sort((a, b) => a.e2eMs - b.e2eMs)[Math.floor(each.length / 2)]!;
       const tasks = { count: each.reduce((sum, r) => sum + r.longTasks.count, 0), longestMs: Math.max(...each.map((r) => r.longTasks.longestMs)) };
-      runs.push({ ...mid, longTasks: tasks, runsMs: each.map((r) => r.e2eMs), rawMs: median(raw) });
+      runs.push({ ...mid, longTasks: tasks, runsMs: each.map((r) => r.e2eMs), rawMs: median(raw), stolenMs: each.reduce((sum, r) => sum + r.stolenMs, 0) });
     }
   } finally {
     await browser.close();
@@ -106,9 +108,11 @@ async function oneRun(page: Page, root: string, dataDir: string, n: number, repe
   await p.getByRole('textbox', { name: 'Prompt' }).fill(firehosePrompt(n));
   const profiler = profileDir ? await startPageProfile(page) : null;
   const cpuBefore = cpuMsByRole(process.pid);
+  const stolenBefore = stolenMs();
   const shown = await clickUntilShown(p.getByRole('button', { name: 'Send' }), pane(page, name), 'assistant', firehoseDone(n), 300_000);
   if (profiler && profileDir) writeFileSync(join(profileDir, `renderer-${n}.cpuprofile`), JSON.stringify(await profiler.stop()));
   const cpuMs = cpuDelta(cpuBefore, cpuMsByRole(process.pid));
+  const stolen = stolenMs() - stolenBefore;
   const domRows = await p.locator('[data-index]').count();
   const tasks = await longTasksSince(page, shown.clickedAt);
   // Rows: warm-up prompt and answer, then the prompt, a tool call and its result per call, and the final text.
@@ -126,6 +130,7 @@ async function oneRun(page: Page, root: string, dataDir: string, n: number, repe
     storedRows,
     domRows,
     cpuMs,
+    stolenMs: stolen,
   };
 }
 
@@ -171,6 +176,7 @@ export function firehoseFigures(run: FirehoseRun): Figure[] {
     },
     { label: 'CPU time (ms)', value: `main ${c.main.toFixed(0)}, sidecar ${c.sidecar.toFixed(0)}, agent ${c.agent.toFixed(0)}, Chromium ${c.chromium.toFixed(0)}` },
     { label: 'stored rows / DOM rows', value: `${count(run.storedRows)} / ${run.domRows}` },
+    { label: 'CPU the host took (steal), all runs', value: ms(run.stolenMs) },
   ];
   return figures;
 }

@@ -59,6 +59,17 @@ export function cpuDelta(before: Record<Role, number>, after: Record<Role, numbe
   return out;
 }
 
+/**
+ * CPU time the hypervisor ran something else while this virtual machine's
+ * CPUs had work (the `steal` column of the `cpu` line of /proc/stat, summed
+ * over CPUs), ms since boot; 0 on a machine whose /proc/stat has no such
+ * column. A run that lost CPU this way is slower for reasons outside Corral.
+ */
+export function stolenMs(): number {
+  const fields = /^cpu\s+(.*)$/m.exec(readFileSync('/proc/stat', 'utf8'))?.[1]?.trim().split(/\s+/).map(Number) ?? [];
+  return ((fields[7] ?? 0) * 1000) / TICKS_PER_SECOND;
+}
+
 /** Resident set size of a process, bytes (VmRSS), or null when it is gone. */
 export function rssBytes(pid: number): number | null {
   try {
