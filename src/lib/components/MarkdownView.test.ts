@@ -54,6 +54,30 @@ describe('MarkdownView', () => {
     expect(shown()).toBe('One two three four five');
   });
 
+  it('shows a text that grew by more than 8,000 characters over several frames, and a replaced text at once', () => {
+    const { container, show } = mountView('Start.');
+    const chars = () => Number(container.querySelector('.markdown')!.getAttribute('data-chars'));
+    const paragraph = (i: number) => `Paragraph ${i} says ${'word '.repeat(40)}\n\n`;
+    const long = 'Start.\n\n' + Array.from({ length: 90 }, (_, i) => paragraph(i)).join('');
+    expect(long.length).toBeGreaterThan(16_000);
+    expect(long.length).toBeLessThan(24_000);
+    show(long); // renders in the frame after the mount's: the first 8,000 more characters
+    expect(chars()).toBe('Start.'.length + 8000);
+    vi.advanceTimersToNextFrame();
+    flushSync();
+    expect(chars()).toBe('Start.'.length + 16_000);
+    vi.advanceTimersToNextFrame();
+    flushSync();
+    expect(chars()).toBe(long.length);
+    const whole = document.createElement('div');
+    whole.innerHTML = renderMarkdown(long);
+    expect(container.querySelector('.markdown')!.textContent!.replace(/\s+/g, ' ').trim()).toBe(whole.textContent!.replace(/\s+/g, ' ').trim());
+
+    const replaced = 'Another answer: ' + 'text '.repeat(3000);
+    show(replaced);
+    expect(chars()).toBe(replaced.length);
+  });
+
   it('renders the markdown of a streamed answer as each delta arrives', () => {
     const answer = '# Plan\n\n- read the file\n- fix the bug\n\nThen run `npm test`.';
     const { container, show } = mountView('');
