@@ -2,16 +2,22 @@ import { afterEach, describe, expect, it } from 'bun:test';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describeToolCalls, planRecovery } from './crash-recovery';
+import { addTurnToolCall, describeToolCalls, noTurnToolCalls, planRecovery, type TurnToolCall } from './crash-recovery';
 import { createHarness } from './testdata/harness';
 
 const dirs: string[] = [];
 const tempDir = () => { const d = mkdtempSync(join(tmpdir(), 'corral-crash-')); dirs.push(d); return d; };
 afterEach(() => { for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true }); });
+/** A turn that started `list`, in order. */
+const turnOf = (list: TurnToolCall[]) => {
+  const calls = noTurnToolCalls();
+  for (const call of list) addTurnToolCall(calls, call);
+  return calls;
+};
 
 describe('recovery decision', () => {
   it('re-sends a crashed turn that started no tool call, after 1, 2 and 4 s, then gives up', () => {
-    const plans = [1, 2, 3, 4].map((crashes) => planRecovery({ crashes, fatal: false, toolCalls: [] }));
+    const plans = [1, 2, 3, 4].map((crashes) => planRecovery({ crashes, fatal: false, toolCalls: turnOf([]) }));
     expect(plans).toEqual([
       { kind: 'resend', delayMs: 1000, attempt: 1 },
       { kind: 'resend', delayMs: 2000, attempt: 2 },
@@ -21,23 +27,31 @@ describe('recovery decision', () => {
   });
 
   it('never re-sends a turn that started a tool call: it is interrupted, naming the calls', () => {
-    const toolCalls = [{ name: 'Bash', detail: 'echo x >> f' }];
+    const toolCalls = turnOf([{ name: 'Bash', detail: 'echo x >> f' }]);
     expect(planRecovery({ crashes: 1, fatal: false, toolCalls })).toEqual({ kind: 'interrupt', ranBefore: 'Bash `echo x >> f`' });
     expect(planRecovery({ crashes: 3, fatal: false, toolCalls })).toMatchObject({ kind: 'interrupt' });
   });
 
   it('gives up after a fatal provider error, tool calls or not', () => {
-    expect(planRecovery({ crashes: 1, fatal: true, toolCalls: [] })).toEqual({ kind: 'give-up', why: 'not restarted after a fatal error' });
-    expect(planRecovery({ crashes: 1, fatal: true, toolCalls: [{ name: 'Read', detail: null }] })).toMatchObject({ kind: 'give-up' });
+    expect(planRecovery({ crashes: 1, fatal: true, toolCalls: turnOf([]) })).toEqual({ kind: 'give-up', why: 'not restarted after a fatal error' });
+    expect(planRecovery({ crashes: 1, fatal: true, toolCalls: turnOf([{ name: 'Read', detail: null }]) })).toMatchObject({ kind: 'give-up' });
   });
 
   it('describes tool calls on one line, long commands cut, beyond five counted', () => {
-    expect(describeToolCalls([{ name: 'Read', detail: null }, { name: 'Write', detail: '/p/a.txt' }])).toBe('Read, Write `/p/a.txt`');
-    expect(describeToolCalls([{ name: 'Bash', detail: 'printf `x`\n  && ls' }])).toBe("Bash `printf 'x' && ls`");
-    const long = describeToolCalls([{ name: 'Bash', detail: 'y'.repeat(500) }]);
+    expect(describeToolCalls(turnOf([{ name: 'Read', detail: null }, { name: 'Write', detail: '/p/a.txt' }]))).toBe('Read, Write `/p/a.txt`');
+    expect(describeToolCalls(turnOf([{ name: 'Bash', detail: 'printf `x`\n  && ls' }]))).toBe("Bash `printf 'x' && ls`");
+    const long = describeToolCalls(turnOf([{ name: 'Bash', detail: 'y'.repeat(500) }]));
     expect(long).toBe(`Bash \`${'y'.repeat(119)}…\``);
     const many = Array.from({ length: 7 }, (_, i) => ({ name: `T${i}`, detail: null }));
-    expect(describeToolCalls(many)).toBe('T0, T1, T2, T3, T4 and 2 more');
+    expect(describeToolCalls(turnOf(many))).toBe('T0, T1, T2, T3, T4 and 2 more');
+  });
+
+  it('keeps five of a long turn\'s tool calls and counts the rest', () => {
+    const calls = turnOf(Array.from({ length: 50_000 }, (_, i) => ({ name: `T${i}`, detail: `cmd ${i}` })));
+    expect(calls.named.map((c) => c.name)).toEqual(['T0', 'T1', 'T2', 'T3', 'T4']);
+    expect(calls.count).toBe(50_000);
+    expect(describeToolCalls(calls)).toBe('T0 `cmd 0`, T1 `cmd 1`, T2 `cmd 2`, T3 `cmd 3`, T4 `cmd 4` and 49995 more');
+    expect(planRecovery({ crashes: 1, fatal: false, toolCalls: calls })).toMatchObject({ kind: 'interrupt' });
   });
 });
 

@@ -18,6 +18,22 @@ export type TurnToolCall = { name: string; detail: string | null };
 
 /** Tool calls named in an interruption message; the rest are counted. */
 const MAX_NAMED_CALLS = 5;
+
+/**
+ * The tool calls a running turn started, as far as an interruption message needs them: the first
+ * {@link MAX_NAMED_CALLS}, oldest first, and how many in all. So a turn of 50,000 tool calls holds five, not
+ * 50,000 (the soak's 20 ten-minute turns grew the main process's heap by 2.4 MB when it kept every one).
+ */
+export type TurnToolCalls = { named: TurnToolCall[]; count: number };
+
+/** A turn's tool calls before the first one. */
+export const noTurnToolCalls = (): TurnToolCalls => ({ named: [], count: 0 });
+
+/** Counts `call` in `calls`, and keeps it while fewer than {@link MAX_NAMED_CALLS} are kept. */
+export function addTurnToolCall(calls: TurnToolCalls, call: TurnToolCall): void {
+  calls.count++;
+  if (calls.named.length < MAX_NAMED_CALLS) calls.named.push(call);
+}
 /** Longest command or path quoted per call, characters. */
 const MAX_DETAIL_CHARS = 120;
 
@@ -36,31 +52,31 @@ export type RecoveryPlan =
 /**
  * Decides what to do after a crash. Pure. `crashes` counts this crash (crashes
  * since the last completed turn), `fatal` is true after an error that must not
- * be retried, `toolCalls` are the tool calls the crashed turn started, oldest first.
+ * be retried, `toolCalls` are the tool calls the crashed turn started.
  */
-export function planRecovery(p: { crashes: number; fatal: boolean; toolCalls: readonly TurnToolCall[] }): RecoveryPlan {
+export function planRecovery(p: { crashes: number; fatal: boolean; toolCalls: TurnToolCalls }): RecoveryPlan {
   if (p.fatal) return { kind: 'give-up', why: 'not restarted after a fatal error' };
-  if (p.toolCalls.length > 0) return { kind: 'interrupt', ranBefore: describeToolCalls(p.toolCalls) };
+  if (p.toolCalls.count > 0) return { kind: 'interrupt', ranBefore: describeToolCalls(p.toolCalls) };
   const decision = recoveryDecision(p.crashes, false);
   if (!decision.recover) return { kind: 'give-up', why: decision.why };
   return { kind: 'resend', delayMs: decision.delayMs, attempt: p.crashes };
 }
 
 /** "Bash `echo x >> f`, Write `/p/a.txt`", at most {@link MAX_NAMED_CALLS} named, then "and N more". */
-export function describeToolCalls(calls: readonly TurnToolCall[]): string {
-  const named = calls.slice(0, MAX_NAMED_CALLS).map(({ name, detail }) => {
+export function describeToolCalls(calls: TurnToolCalls): string {
+  const named = calls.named.map(({ name, detail }) => {
     if (!detail) return name;
     const oneLine = detail.replace(/\s*\n\s*/g, ' ');
     const shown = oneLine.length > MAX_DETAIL_CHARS ? `${oneLine.slice(0, MAX_DETAIL_CHARS - 1)}…` : oneLine;
     return `${name} \`${shown.replace(/`/g, "'")}\``;
   });
-  const more = calls.length - named.length;
+  const more = calls.count - named.length;
   return more > 0 ? `${named.join(', ')} and ${more} more` : named.join(', ');
 }
 
 /** Records a tool call of the running turn; called for every event a sidecar sends, before it is admitted. */
 export function noteTurnEvent(s: Live, event: AgentEvent): void {
-  if (event.type === 'tool_call') s.turnToolCalls.push({ name: event.name, detail: event.command ?? event.path ?? null });
+  if (event.type === 'tool_call') addTurnToolCall(s.turnToolCalls, { name: event.name, detail: event.command ?? event.path ?? null });
 }
 
 /**

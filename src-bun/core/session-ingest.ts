@@ -10,7 +10,7 @@ import type { EventName, EventPayload } from '../../src/shared/rpc';
 import type { Clock, TimerHandle } from '../../src/shared/clock';
 import type { ResolvedOptions } from './session-options';
 import type { SidecarHandle } from './sidecar-process';
-import type { TurnToolCall } from './crash-recovery';
+import type { TurnToolCalls } from './crash-recovery';
 import type { Store, StoredSession } from './store';
 import { UnackedBuffer } from './unacked-buffer';
 
@@ -34,8 +34,8 @@ export type Live = {
   lastPrompt: string | null;
   /** Crashes since the last completed turn. */
   crashes: number;
-  /** Tool calls the running (or last) turn started, oldest first: after a crash, a turn with any is not sent again. */
-  turnToolCalls: TurnToolCall[];
+  /** Tool calls the running (or last) turn started (the first few, and how many): after a crash, a turn with any is not sent again. */
+  turnToolCalls: TurnToolCalls;
   /** The provider reported an error that must never be retried. */
   fatal: boolean;
   /** Session totals when the current sidecar started, for providers whose cost events count per sidecar. */

@@ -18,7 +18,7 @@ import type { Store, StoredSession } from './store';
 import { createHousekeeping } from './session-housekeeping';
 import { createSessionSync } from './session-sync';
 import { startReaper, watchForZombie } from './supervisor';
-import { noteTurnEvent, recoverAfterCrash } from './crash-recovery';
+import { noTurnToolCalls, noteTurnEvent, recoverAfterCrash } from './crash-recovery';
 import { createBudgetGuard } from './budget';
 import type { SessionHooks } from './session-hooks';
 
@@ -74,7 +74,7 @@ export function createSessionManager(deps: SessionManagerDeps) {
   function newLive(record: StoredSession, options: ResolvedOptions, nextSeq: number): Live {
     return {
       record, options, nextSeq, sidecar: null, turnRunning: false, stopping: null, outbox: [], flushTimer: null,
-      lastActivityAt: clock.now(), lastPrompt: null, crashes: 0, turnToolCalls: [], fatal: false, watch: null, recovery: null, awaitingInput: new Set(),
+      lastActivityAt: clock.now(), lastPrompt: null, crashes: 0, turnToolCalls: noTurnToolCalls(), fatal: false, watch: null, recovery: null, awaitingInput: new Set(),
       costBaseline: { costUsd: record.costUsd, inputTokens: record.inputTokens, outputTokens: record.outputTokens },
     };
   }
@@ -157,7 +157,7 @@ export function createSessionManager(deps: SessionManagerDeps) {
     s.lastPrompt = prompt;
     s.lastActivityAt = clock.now();
     s.turnRunning = true;
-    s.turnToolCalls = [];
+    s.turnToolCalls = noTurnToolCalls();
     const fail = (error: string) => { s.turnRunning = false; setStatus(s, 'error', 'crashed', error); };
     if (!s.sidecar) {
       const refusal = makeRoom();
